@@ -1,0 +1,72 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every Slipway library and executable target: Swift 6 language mode comes from the
+/// tools version; warnings are errors for our own code (dependencies are not affected). Test targets are
+/// left out: Swift Testing's macro expansions emit warnings of their own on this toolchain.
+let strictSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Slipway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Slipway", targets: ["Slipway"]),
+        .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
+        .executable(name: "slipway", targets: ["SlipwayCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LocalPostgres",
+            dependencies: ["PostgresClient"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Slipway",
+            dependencies: [
+                "PostgresClient",
+                "LocalPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SlipwayCLI",
+            dependencies: [
+                "Slipway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient", "LocalPostgres"]
+        ),
+        .testTarget(
+            name: "SlipwayTests",
+            dependencies: ["Slipway", "LocalPostgres"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["LocalPostgres"]
+        ),
+    ]
+)

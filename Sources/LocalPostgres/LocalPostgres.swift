@@ -1,0 +1,267 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import PostgresClient
+
+/// A throwaway PostgreSQL cluster on a private unix-socket directory.
+///
+/// `initdb` into a fresh temporary directory, then `postgres -k <dir> -c listen_addresses=''`: no TCP port,
+/// nothing shared with other clusters. As root it runs as the `postgres` system user (PostgreSQL refuses
+/// root). It is Slipway's embedded default (`slipway demo`), the rehearsal server of `plan --rehearse`,
+/// the restore-drill target of backups and the fixture of every integration test.
+///
+/// **No server outlives its owner.** The server is started by a small shell watchdog whose standard input
+/// is a pipe that only this process writes to. When this process ends — normally, by a failing test,
+/// `fatalError` or `kill -9` — the pipe reaches end-of-file and the watchdog stops the server (SIGINT, a
+/// fast shutdown) and deletes the directory. ``stop()`` does the same at once.
+public final class LocalPostgres: Sendable {
+    /// The temporary directory holding the data directory, the socket and the log.
+    public let baseDirectory: String
+    /// The unix-socket directory (libpq's `host`).
+    public let socketDirectory: String
+    /// The port, which only names the socket file.
+    public let port: Int
+    /// The superuser role.
+    public let superuser: String
+    /// The server programs used.
+    public let binaries: PostgresBinaries
+    /// The server's version number (`150018`).
+    public let serverVersion: Int
+
+    private let watchdogPID: pid_t
+    private let controlDescriptor: Int32
+    private let stopped = StopState()
+
+    /// Options for ``start(_:)``.
+    public struct Options: Sendable {
+        /// Extra `-c name=value` server settings.
+        public var settings: [String: String] = [:]
+        /// Where to create the temporary directory (short paths: a socket path must fit in 107 bytes).
+        public var parentDirectory: String = "/tmp"
+        /// Whether durability is switched off (`fsync`, `synchronous_commit`, `full_page_writes`); fine for
+        /// throwaway data, several times faster.
+        public var fastUnsafe: Bool = true
+        public init() {}
+    }
+
+    private init(
+        baseDirectory: String, port: Int, superuser: String, binaries: PostgresBinaries, serverVersion: Int,
+        watchdogPID: pid_t, controlDescriptor: Int32
+    ) {
+        self.baseDirectory = baseDirectory
+        self.socketDirectory = baseDirectory
+        self.port = port
+        self.superuser = superuser
+        self.binaries = binaries
+        self.serverVersion = serverVersion
+        self.watchdogPID = watchdogPID
+        self.controlDescriptor = controlDescriptor
+    }
+
+    /// The superuser's connection to `database` over the private socket.
+    public func connection(database: String = "postgres", user: String? = nil) -> ConnectionConfiguration {
+        ConnectionConfiguration(
+            "host=\(socketDirectory) port=\(port) dbname=\(database) user=\(user ?? superuser)",
+            overrides: [:])
+    }
+
+    /// Initialises and starts a new cluster.
+    ///
+    /// - Throws: ``LocalPostgresError``: `.binariesMissing` (says what to install), `.noServiceUser`,
+    ///   `.initdbFailed` or `.startFailed` (with the server log).
+    public static func start(_ options: Options = Options()) async throws -> LocalPostgres {
+        let binaries = try PostgresBinaries.locate()
+        let runAs = try ServiceUser.current()
+
+        var template = Array((options.parentDirectory + "/slipway-pg-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw LocalPostgresError(
+                code: .startFailed,
+                message: "could not create a temporary directory in \(options.parentDirectory): \(String(cString: strerror(errno)))")
+        }
+        let base = String(cString: made)
+        let data = base + "/data"
+        let fileManager = FileManager.default
+        do {
+            if let user = runAs {
+                guard chown(base, user.uid, user.gid) == 0 else {
+                    throw LocalPostgresError(
+                        code: .startFailed, message: "could not give \(base) to the postgres user: \(String(cString: strerror(errno)))")
+                }
+            }
+            let prefix = runAs?.commandPrefix ?? []
+            let initdb = try await ChildProcess.run(
+                prefix + [
+                    binaries.path("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                    "--locale=C", "--no-sync",
+                ], logPath: base + "/initdb.log")
+            guard initdb.status == 0 else {
+                throw LocalPostgresError(
+                    code: .initdbFailed, message: "initdb failed (exit \(initdb.status)); see its output with --verbose",
+                    log: initdb.output)
+            }
+            let version = try? String(contentsOfFile: data + "/PG_VERSION", encoding: .utf8)
+            let major = Int((version ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+
+            var settings: [String: String] = [
+                "listen_addresses": "", "max_connections": "300", "unix_socket_permissions": "0777",
+                "log_min_messages": "warning", "log_line_prefix": "%m [%p] ",
+            ]
+            if options.fastUnsafe {
+                settings["fsync"] = "off"
+                settings["synchronous_commit"] = "off"
+                settings["full_page_writes"] = "off"
+            }
+            for (key, value) in options.settings { settings[key] = value }
+            var server = prefix + [binaries.path("postgres"), "-D", data, "-k", base, "-p", "5432"]
+            for key in settings.keys.sorted() { server += ["-c", "\(key)=\(settings[key] ?? "")"] }
+
+            // The watchdog: runs the server, blocks on stdin, stops the server and removes the directory at EOF.
+            var fds: [Int32] = [0, 0]
+            guard pipe(&fds) == 0 else {
+                throw LocalPostgresError(code: .startFailed, message: "pipe() failed: \(String(cString: strerror(errno)))")
+            }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            let watchdog: pid_t
+            do {
+                watchdog = try ChildProcess.spawn(
+                    ["/bin/sh", "-c", watchdogScript, "slipway-pg-watchdog", data, base] + server, stdin: fds[0])
+            } catch {
+                close(fds[0])
+                close(fds[1])
+                throw LocalPostgresError(code: .startFailed, message: "could not start the server: \(error)")
+            }
+            close(fds[0])
+
+            let cluster = LocalPostgres(
+                baseDirectory: base, port: 5432, superuser: "postgres", binaries: binaries,
+                serverVersion: (major ?? 0) * 10000, watchdogPID: watchdog, controlDescriptor: fds[1])
+            LiveClusters.shared.add(cluster)
+
+            // Wait until it accepts connections.
+            let deadline = ContinuousClock.now + .seconds(60)
+            var delay = Duration.milliseconds(5)
+            while true {
+                if PostgresConnection.ping(cluster.connection()) == .accepting { break }
+                let logText = (try? String(contentsOfFile: base + "/postgres.log", encoding: .utf8)) ?? ""
+                if ContinuousClock.now > deadline || !fileManager.fileExists(atPath: base) || logText.contains("FATAL") {
+                    await cluster.stop()
+                    throw LocalPostgresError(
+                        code: .startFailed, message: "the local PostgreSQL server did not start; see its log with --verbose",
+                        log: logText)
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .milliseconds(100))
+            }
+            return cluster
+        } catch {
+            if fileManager.fileExists(atPath: base + "/data/postmaster.pid") == false {
+                try? fileManager.removeItem(atPath: base)
+            }
+            throw error
+        }
+    }
+
+    /// Stops the server (fast shutdown) and removes its directory; waits until both are done. Idempotent.
+    public func stop() async {
+        guard stopped.markStopped() else { return }
+        close(controlDescriptor)
+        _ = await ChildProcess.waitForExit(watchdogPID, timeout: .seconds(30))
+        LiveClusters.shared.remove(self)
+    }
+
+    /// Synchronous stop for process-exit handlers.
+    func stopBlocking() {
+        guard stopped.markStopped() else { return }
+        close(controlDescriptor)
+        _ = ChildProcess.waitForExitBlocking(watchdogPID, timeout: .seconds(10))
+    }
+
+    /// The server's log so far.
+    public var log: String {
+        (try? String(contentsOfFile: baseDirectory + "/postgres.log", encoding: .utf8)) ?? ""
+    }
+
+    /// $1 = data directory, $2 = base directory, $3… = the server command line.
+    private static let watchdogScript = #"""
+        data="$1"; base="$2"; shift 2
+        "$@" </dev/null >>"$base/postgres.log" 2>&1 &
+        pid=$!
+        cat >/dev/null
+        kill -INT "$pid" 2>/dev/null
+        n=0
+        while [ -f "$data/postmaster.pid" ] && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
+        if [ -f "$data/postmaster.pid" ]; then kill -QUIT "$pid" 2>/dev/null; sleep 1; fi
+        rm -rf "$base"
+        """#
+}
+
+/// Tracks whether a cluster was stopped.
+final class StopState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    /// Returns true the first time only.
+    func markStopped() -> Bool {
+        lock.withLock {
+            if stopped { return false }
+            stopped = true
+            return true
+        }
+    }
+}
+
+/// Clusters that are running, stopped at process exit (the watchdog covers crashes).
+final class LiveClusters: @unchecked Sendable {
+    static let shared = LiveClusters()
+    private let lock = NSLock()
+    private var clusters: [ObjectIdentifier: LocalPostgres] = [:]
+    private var registered = false
+
+    func add(_ cluster: LocalPostgres) {
+        lock.withLock {
+            clusters[ObjectIdentifier(cluster)] = cluster
+            if !registered {
+                registered = true
+                atexit { LiveClusters.shared.stopAll() }
+            }
+        }
+    }
+
+    func remove(_ cluster: LocalPostgres) {
+        _ = lock.withLock { clusters.removeValue(forKey: ObjectIdentifier(cluster)) }
+    }
+
+    func stopAll() {
+        let all = lock.withLock { Array(clusters.values) }
+        for cluster in all { cluster.stopBlocking() }
+    }
+}
+
+/// The system user the server runs as when this process is root.
+struct ServiceUser {
+    var uid: uid_t
+    var gid: gid_t
+    var name: String
+
+    /// The `setpriv` prefix that runs a command as this user (it replaces itself with the command).
+    var commandPrefix: [String] {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        return [setpriv ?? "setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--"]
+    }
+
+    /// `nil` when not root (the server runs as the current user).
+    static func current() throws -> ServiceUser? {
+        guard geteuid() == 0 else { return nil }
+        guard let entry = getpwnam("postgres") else {
+            throw LocalPostgresError(
+                code: .noServiceUser,
+                message: "running as root, but there is no `postgres` system user to run the server as "
+                    + "(PostgreSQL refuses to run as root). `apt-get install -y postgresql` creates it.")
+        }
+        return ServiceUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, name: "postgres")
+    }
+}
