@@ -20,7 +20,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +43,6 @@ let package = Package(
                 "PostgresClient",
                 "LocalPostgres",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
         ),
@@ -52,6 +50,8 @@ let package = Package(
             name: "SlipwayCLI",
             dependencies: [
                 "Slipway",
+                "PostgresClient",
+                "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["LocalPostgres"]
+            dependencies: ["LocalPostgres", "PostgresClient"]
         ),
     ]
 )

@@ -148,7 +148,12 @@ public final class LocalPostgres: Sendable {
             while true {
                 if PostgresConnection.ping(cluster.connection()) == .accepting { break }
                 let logText = (try? String(contentsOfFile: base + "/postgres.log", encoding: .utf8)) ?? ""
-                if ContinuousClock.now > deadline || !fileManager.fileExists(atPath: base) || logText.contains("FATAL") {
+                // Pings during start-up log "FATAL: the database system is starting up"; any other FATAL
+                // or PANIC means the server failed.
+                let failed = logText.split(separator: "\n").contains {
+                    ($0.contains("FATAL") && !$0.contains("starting up")) || $0.contains("PANIC")
+                }
+                if ContinuousClock.now > deadline || !fileManager.fileExists(atPath: base) || failed {
                     await cluster.stop()
                     throw LocalPostgresError(
                         code: .startFailed, message: "the local PostgreSQL server did not start; see its log with --verbose",

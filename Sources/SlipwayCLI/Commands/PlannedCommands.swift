@@ -1,0 +1,75 @@
+import ArgumentParser
+import Slipway
+
+/// A command of the designed command tree that this build does not provide yet. It says so clearly and
+/// exits with code 9 instead of pretending to work.
+protocol PlannedCommand: AsyncParsableCommand {}
+
+extension PlannedCommand {
+    func run() async throws {
+        let name = Self.configuration.commandName ?? "this command"
+        printError("error: `slipway \(name)` is not available in this build yet (see docs/cli.md for the roadmap)")
+        throw ExitCode(SlipwayExitCode.notImplemented.rawValue)
+    }
+}
+
+private func planned(_ name: String, _ abstract: String) -> CommandConfiguration {
+    CommandConfiguration(commandName: name, abstract: "\(abstract) [planned]")
+}
+
+struct NewCommand: PlannedCommand {
+    static let configuration = planned("new", "Create a new migration file from a template.")
+    @Argument var name: String?
+}
+struct PlanCommand: PlannedCommand {
+    static let configuration = planned("plan", "Show every statement, lock, rewrite and risk of the pending migrations.")
+}
+struct StartCommand: PlannedCommand {
+    static let configuration = planned("start", "Expand + backfill: start pending migrations as one version.")
+    @Argument var files: [String] = []
+}
+struct CompleteCommand: PlannedCommand {
+    static let configuration = planned("complete", "Contract: finish the active migration.")
+}
+struct RollbackCommand: PlannedCommand {
+    static let configuration = planned("rollback", "Undo the active migration; no row written by old clients is lost.")
+}
+struct ResumeCommand: PlannedCommand {
+    static let configuration = planned("resume", "Continue an interrupted start, backfill, complete or rollback.")
+}
+struct HistoryCommand: PlannedCommand {
+    static let configuration = planned("history", "List applied migrations with phases, actors and releases.")
+}
+struct MigrateCommand: PlannedCommand {
+    static let configuration = planned("migrate", "pgroll-style batch mode: each pending file its own version.")
+}
+struct DeployCommand: PlannedCommand {
+    static let configuration = planned("deploy", "Plan gate, backup, start, health gate and complete for an environment.")
+}
+struct BackfillCommand: PlannedCommand {
+    static let configuration = planned("backfill", "Pause, resume or tune a running backfill.")
+}
+struct BackupCommand: PlannedCommand {
+    static let configuration = planned("backup", "Create, list, verify and restore release-tied backups.")
+}
+struct BaselineCommand: PlannedCommand {
+    static let configuration = planned("baseline", "Record an existing database's schema as the starting point.")
+}
+struct ImportCommand: PlannedCommand {
+    static let configuration = planned("import", "Import history from pgroll, Flyway, sqitch, golang-migrate or Alembic.")
+}
+struct DriftCommand: PlannedCommand {
+    static let configuration = planned("drift", "Compare the live schema with the recorded one.")
+}
+struct VersionSchemaCommand: PlannedCommand {
+    static let configuration = planned("version-schema", "Print the version schema an application should use.")
+}
+struct URLCommand: PlannedCommand {
+    static let configuration = planned("url", "Print a connection URL with the version schema on its search_path.")
+}
+struct LintPlaceholder: PlannedCommand {
+    static let configuration = planned("lint", "Lint migration SQL statically.")
+}
+struct ReleasePlaceholder: PlannedCommand {
+    static let configuration = planned("release", "Cut releases from Conventional Commits.")
+}
