@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -38,10 +39,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "MigrationFormat",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Slipway",
             dependencies: [
                 "PostgresClient",
                 "LocalPostgres",
+                "MigrationFormat",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -52,6 +59,7 @@ let package = Package(
                 "Slipway",
                 "PostgresClient",
                 "LocalPostgres",
+                "MigrationFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -59,6 +67,10 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "LocalPostgres"]
+        ),
+        .testTarget(
+            name: "MigrationFormatTests",
+            dependencies: ["MigrationFormat"]
         ),
         .testTarget(
             name: "SlipwayTests",

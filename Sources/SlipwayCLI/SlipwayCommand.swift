@@ -15,7 +15,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             """,
         version: SlipwayVersion.current,
         subcommands: [
-            StatusCommand.self, DemoCommand.self, SandboxCommand.self,
+            ValidateCommand.self, StatusCommand.self, DemoCommand.self, SandboxCommand.self,
             NewCommand.self, PlanCommand.self, LintPlaceholder.self, StartCommand.self, CompleteCommand.self,
             RollbackCommand.self, ResumeCommand.self, HistoryCommand.self, MigrateCommand.self, DeployCommand.self,
             BackfillCommand.self, ReleasePlaceholder.self, BackupCommand.self, BaselineCommand.self,
