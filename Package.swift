@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,11 +47,27 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Migrations",
+            dependencies: ["PostgresClient", "MigrationFormat", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Releases",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Slipway",
             dependencies: [
                 "PostgresClient",
                 "LocalPostgres",
                 "MigrationFormat",
+                "Migrations",
+                "Releases",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -60,6 +79,8 @@ let package = Package(
                 "PostgresClient",
                 "LocalPostgres",
                 "MigrationFormat",
+                "Migrations",
+                "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -73,12 +94,26 @@ let package = Package(
             dependencies: ["MigrationFormat"]
         ),
         .testTarget(
+            name: "MigrationsTests",
+            dependencies: ["Migrations", "MigrationFormat", "PostgresClient", "LocalPostgres"]
+        ),
+        .testTarget(
+            name: "ReleasesTests",
+            dependencies: ["Releases"]
+        ),
+        .testTarget(
             name: "SlipwayTests",
             dependencies: ["Slipway", "LocalPostgres"]
         ),
         .testTarget(
             name: "CLITests",
             dependencies: ["LocalPostgres", "PostgresClient"]
+        ),
+        .executableTarget(
+            name: "release-bench",
+            dependencies: ["Releases"],
+            path: "Benchmarks/release/Sources/release-bench",
+            swiftSettings: strictSettings
         ),
     ]
 )

@@ -1,0 +1,136 @@
+import PostgresClient
+
+/// What Slipway needs to know about one table, read from the system catalogs.
+public struct TableInfo: Sendable, Hashable {
+    /// One column.
+    public struct ColumnInfo: Sendable, Hashable {
+        public var name: String
+        /// `format_type` spelling (`character varying(50)`, `bigint`).
+        public var type: String
+        public var notNull: Bool
+        public var defaultExpression: String?
+        /// `a` (ALWAYS) / `d` (BY DEFAULT) identity, `s` stored generated, or nil.
+        public var identity: String?
+        public var generated: Bool
+    }
+
+    public var schema: String
+    public var name: String
+    public var columns: [ColumnInfo]
+    /// The primary key columns in key order (empty if none).
+    public var primaryKey: [String]
+    /// Columns of the first UNIQUE index whose columns are all NOT NULL, when there is no primary key.
+    public var uniqueNotNullKey: [String]
+    /// Estimated rows (`pg_class.reltuples`; -1 when never analysed).
+    public var estimatedRows: Int
+    /// Whether row-level security is enabled.
+    public var rowSecurity: Bool
+
+    /// The column named `name`, if any.
+    public func column(_ name: String) -> ColumnInfo? { columns.first { $0.name == name } }
+
+    /// The key the backfill walks: the primary key, else a UNIQUE NOT NULL key.
+    public var backfillKey: [String] { primaryKey.isEmpty ? uniqueNotNullKey : primaryKey }
+}
+
+/// Reads tables, columns, keys and privileges from the catalogs (read-only, ACCESS SHARE at most).
+public enum TableCatalog {
+    /// Every ordinary or partitioned table of `schema`, by name.
+    public static func tables(in schema: String, connection: PostgresConnection) async throws -> [String: TableInfo] {
+        let tableRows = try await connection.query(
+            """
+            SELECT c.oid::int8 AS oid, c.relname, c.reltuples::int8 AS reltuples, c.relrowsecurity
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = \(schema) AND c.relkind IN ('r', 'p')
+            """)
+        var result: [String: TableInfo] = [:]
+        var byOID: [Int: String] = [:]
+        for row in tableRows {
+            let name: String = try row.decode("relname")
+            byOID[try row.decode("oid", as: Int.self)] = name
+            result[name] = TableInfo(
+                schema: schema, name: name, columns: [], primaryKey: [], uniqueNotNullKey: [],
+                estimatedRows: try row.decode("reltuples"), rowSecurity: try row.decode("relrowsecurity"))
+        }
+        if result.isEmpty { return result }
+        let columnRows = try await connection.query(
+            """
+            SELECT a.attrelid::int8 AS oid, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid) AS default_expr, nullif(a.attidentity, '') AS identity,
+                   a.attgenerated <> '' AS generated
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE n.nspname = \(schema) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attrelid, a.attnum
+            """)
+        for row in columnRows {
+            guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
+            result[table]?.columns.append(
+                TableInfo.ColumnInfo(
+                    name: try row.decode("attname"), type: try row.decode("type"), notNull: try row.decode("attnotnull"),
+                    defaultExpression: try row.decode("default_expr", as: String?.self),
+                    identity: try row.decode("identity", as: String?.self), generated: try row.decode("generated")))
+        }
+        let keyRows = try await connection.query(
+            """
+            SELECT i.indrelid::int8 AS oid, i.indisprimary,
+                   array_agg(a.attname::text ORDER BY k.ordinality) AS columns,
+                   bool_and(a.attnotnull) AS all_not_null
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ordinality)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE n.nspname = \(schema) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                  AND i.indexprs IS NULL
+            GROUP BY i.indexrelid, i.indrelid, i.indisprimary
+            ORDER BY i.indisprimary DESC, count(*), i.indexrelid
+            """)
+        for row in keyRows {
+            guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
+            let columns: [String] = try row.decode("columns")
+            if try row.decode("indisprimary", as: Bool.self) {
+                result[table]?.primaryKey = columns
+            } else if try row.decode("all_not_null", as: Bool.self), result[table]?.uniqueNotNullKey.isEmpty == true {
+                result[table]?.uniqueNotNullKey = columns
+            }
+        }
+        return result
+    }
+
+    /// Table privileges as `GRANT` statements re-targeted at `target` (used to copy grants to version views).
+    public static func grantStatements(
+        schema: String, table: String, target: String, connection: PostgresConnection
+    ) async throws -> [String] {
+        let rows = try await connection.query(
+            """
+            SELECT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee,
+                   string_agg(DISTINCT acl.privilege_type, ', ') AS privileges
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL aclexplode(c.relacl) AS acl
+            LEFT JOIN pg_roles r ON r.oid = acl.grantee
+            WHERE n.nspname = \(schema) AND c.relname = \(table) AND acl.grantee <> c.relowner
+              AND acl.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER')
+            GROUP BY 1
+            """)
+        return try rows.map { row in
+            let grantee: String = try row.decode("grantee")
+            let privileges: String = try row.decode("privileges")
+            return "GRANT \(privileges) ON \(target) TO \(grantee)"
+        }
+    }
+
+    /// Roles (other than the owner) with USAGE on `schema`, as `GRANT USAGE` statements for `target` schema.
+    public static func schemaUsageGrants(schema: String, target: String, connection: PostgresConnection) async throws
+        -> [String]
+    {
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee
+            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) AS acl
+            LEFT JOIN pg_roles r ON r.oid = acl.grantee
+            WHERE n.nspname = \(schema) AND acl.privilege_type = 'USAGE' AND acl.grantee <> n.nspowner
+            """)
+        return try rows.map { "GRANT USAGE ON SCHEMA \(PostgresIdentifier.quote(target)) TO \(try $0.decode("grantee", as: String.self))" }
+    }
+}

@@ -1,0 +1,612 @@
+import Crypto
+import Foundation
+import MigrationFormat
+import PostgresClient
+
+/// Runs migrations: start (expand + backfill), complete (contract), rollback, resume, migrate, status.
+///
+/// One pinned session per run, serialised per target schema by a session-level advisory lock; every step
+/// and its cursor commit together, so a killed runner resumes exactly where it stopped.
+public struct MigrationRunner: Sendable {
+    public var connection: ConnectionConfiguration
+    /// The target schema (`public`).
+    public var schema: String
+    public var stateSchema: String
+    public var migrationsDirectory: String
+    public var lock: LockSettings
+    public var batchSize: Int
+    public var batchPauseMs: Int
+    /// Wait for another runner instead of failing.
+    public var waitForLock: Bool
+    /// Treat a `down` that does not compile as an error.
+    public var strict: Bool
+    /// The release this run belongs to, if any (recorded with the version).
+    public var release: String?
+    public var events: @Sendable (RunnerEvent) -> Void
+
+    public init(
+        connection: ConnectionConfiguration, schema: String = "public", stateSchema: String = "slipway",
+        migrationsDirectory: String = "migrations", lock: LockSettings = LockSettings(), batchSize: Int = 1000,
+        batchPauseMs: Int = 0, waitForLock: Bool = false, strict: Bool = false, release: String? = nil,
+        events: @escaping @Sendable (RunnerEvent) -> Void = { _ in }
+    ) {
+        self.connection = connection
+        self.schema = schema
+        self.stateSchema = stateSchema
+        self.migrationsDirectory = migrationsDirectory
+        self.lock = lock
+        self.batchSize = batchSize
+        self.batchPauseMs = batchPauseMs
+        self.waitForLock = waitForLock
+        self.strict = strict
+        self.release = release
+        self.events = events
+    }
+
+    var store: StateStore { StateStore(stateSchema: stateSchema) }
+
+    /// The version schema name for a version.
+    public func versionSchemaName(_ version: String) -> String { "\(schema)_\(version)" }
+
+    // MARK: Commands
+
+    /// Starts the pending migrations (or the given files, which must be the next pending ones) as one version.
+    /// - Returns: the version record, phase `active`.
+    @discardableResult
+    public func start(files requested: [String] = []) async throws -> StateStore.VersionRecord {
+        try await withSession("start") { session in
+            let pending = try await pendingFiles(session)
+            let files = try select(requested, from: pending)
+            return try await startVersion(files, session: session)
+        }
+    }
+
+    /// Completes the active version (contract).
+    @discardableResult
+    public func complete() async throws -> StateStore.VersionRecord {
+        try await withSession("complete") { session in
+            guard let record = try await store.currentVersion(schema: schema, session), ["active", "completing"].contains(record.phase) else {
+                throw MigrationError(.wrongPhase, "no active migration to complete in schema \"\(schema)\"", hint: "run `slipway status`")
+            }
+            return try await runComplete(record, session: session)
+        }
+    }
+
+    /// Rolls back the active (or interrupted) version.
+    @discardableResult
+    public func rollback() async throws -> StateStore.VersionRecord {
+        try await withSession("rollback") { session in
+            guard let record = try await store.currentVersion(schema: schema, session),
+                ["starting", "active", "rolling_back"].contains(record.phase)
+            else {
+                throw MigrationError(
+                    .wrongPhase, "no active migration to roll back in schema \"\(schema)\"",
+                    hint: "completed versions cannot be rolled back; write a new migration")
+            }
+            return try await runRollback(record, session: session)
+        }
+    }
+
+    /// Continues whatever phase was interrupted.
+    @discardableResult
+    public func resume() async throws -> StateStore.VersionRecord {
+        try await withSession("resume") { session in
+            guard let record = try await store.currentVersion(schema: schema, session) else {
+                throw MigrationError(.nothingToDo, "nothing to resume in schema \"\(schema)\"")
+            }
+            switch record.phase {
+            case "starting": return try await runStart(record, session: session)
+            case "completing": return try await runComplete(record, session: session)
+            case "rolling_back": return try await runRollback(record, session: session)
+            case "active":
+                throw MigrationError(
+                    .nothingToDo, "version \(record.name) is active and not interrupted",
+                    hint: "run `slipway complete` or `slipway rollback`")
+            default:
+                throw MigrationError(.nothingToDo, "nothing to resume: the last version (\(record.name)) is \(record.phase)")
+            }
+        }
+    }
+
+    /// pgroll-style batch mode: every pending file becomes its own version; all but the last are completed,
+    /// the last only when `completeLast`.
+    public func migrate(completeLast: Bool) async throws -> [StateStore.VersionRecord] {
+        try await withSession("migrate") { session in
+            if let current = try await store.currentVersion(schema: schema, session), current.phase != "completed" {
+                throw MigrationError(
+                    .wrongPhase, "version \(current.name) is \(current.phase); complete, resume or roll it back first")
+            }
+            let pending = try await pendingFiles(session)
+            guard !pending.isEmpty else { throw MigrationError(.nothingToDo, "no pending migrations") }
+            var records: [StateStore.VersionRecord] = []
+            for (index, file) in pending.enumerated() {
+                var record = try await startVersion([file], session: session)
+                if index < pending.count - 1 || completeLast {
+                    record = try await runComplete(record, session: session)
+                }
+                records.append(record)
+            }
+            return records
+        }
+    }
+
+    /// The state of the schema: current version, phase, progress, pending files.
+    public func status() async throws -> MigrationStatus {
+        let session = try await PostgresConnection.connect(connection.with("application_name", "slipway status"))
+        defer { Task { await session.close() } }
+        let stateExists = try await session.query(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+        let (files, diagnostics) = MigrationDirectory.load(migrationsDirectory)
+        var status = MigrationStatus(
+            schema: schema, stateSchemaExists: stateExists, current: nil, pending: [], applied: [], backfills: [],
+            invalidFiles: diagnostics.filter { $0.severity == .error }.map(\.description), checksumMismatches: [])
+        guard stateExists else {
+            status.pending = files.map(\.name)
+            return status
+        }
+        let applied = try await store.appliedMigrations(schema: schema, session)
+        let appliedNames = Set(applied.map(\.name))
+        status.applied = applied.map(\.name)
+        status.pending = files.map(\.name).filter { !appliedNames.contains($0) }
+        for file in files {
+            if let record = applied.first(where: { $0.name == file.name }), record.checksum != Self.checksum(file.contents) {
+                status.checksumMismatches.append(file.name)
+            }
+        }
+        if let record = try await store.currentVersion(schema: schema, session) {
+            let total = record.phase == "completing" ? record.plan.complete.count
+                : record.phase == "rolling_back" ? record.plan.rollbackSteps(startCursor: record.rollbackFrom ?? 0).count
+                : record.plan.start.count
+            status.current = MigrationStatus.Current(
+                version: record.name, versionSchema: record.versionSchema, phase: record.phase, step: record.cursor,
+                steps: total, migrations: record.migrations, startedAt: record.startedAt, updatedAt: record.updatedAt,
+                actor: record.actor, lastError: record.lastError,
+                nextStep: record.phase == "starting" && record.cursor < record.plan.start.count
+                    ? record.plan.start[record.cursor].summary : nil)
+            let rows = try await session.query(
+                """
+                SELECT table_name, rows_done, rows_estimated, batches, status, updated_at FROM \(unsafeRaw: PostgresIdentifier.quote(stateSchema)).backfills
+                WHERE schema = \(schema) AND version = \(record.name) ORDER BY table_name
+                """)
+            status.backfills = try rows.map {
+                MigrationStatus.Backfill(
+                    table: try $0.decode("table_name"), rowsDone: try $0.decode("rows_done"),
+                    rowsEstimated: try $0.decode("rows_estimated", as: Int?.self), batches: try $0.decode("batches"),
+                    status: try $0.decode("status"))
+            }
+        }
+        return status
+    }
+
+    /// Every version of the schema, newest first.
+    public func history() async throws -> [StateStore.VersionRecord] {
+        let session = try await PostgresConnection.connect(connection.with("application_name", "slipway history"))
+        defer { Task { await session.close() } }
+        let exists = try await session.query(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+        guard exists else { return [] }
+        return try await store.versions(schema: schema, session)
+    }
+
+    /// SHA-256 (hex) of a file's contents, as recorded in the state schema and release manifests.
+    public static func checksum(_ contents: String) -> String {
+        SHA256.hash(data: Data(contents.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Session and lock
+
+    private func withSession<T: Sendable>(
+        _ command: String, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let session = try await PostgresConnection.connect(connection.with("application_name", "slipway \(command)"))
+        do {
+            if await session.serverVersion >= 140000 {
+                try await session.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
+            }
+            try await store.prepare(session)
+            try await acquireLock(session, command: command)
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    private var lockKey: String { "slipway:\(stateSchema):\(schema)" }
+
+    private func acquireLock(_ session: PostgresConnection, command: String) async throws {
+        let started = ContinuousClock.now
+        var reported = false
+        while true {
+            let acquired = try await session.query(
+                "SELECT pg_try_advisory_lock(hashtextextended(\(lockKey), 0)) AS ok")[0].decode("ok", as: Bool.self)
+            if acquired {
+                events(RunnerEvent("lock-acquired", "holding the migration lock of schema \(schema)"))
+                return
+            }
+            let holder = try await lockHolder(session)
+            if !waitForLock {
+                throw MigrationError(
+                    .busy, "another Slipway runner holds the migration lock of schema \"\(schema)\": \(holder)",
+                    hint: "wait for it to finish, or pass --wait")
+            }
+            if !reported {
+                events(RunnerEvent("lock-wait", "waiting for the migration lock held by \(holder)"))
+                reported = true
+            }
+            if ContinuousClock.now - started > .milliseconds(lock.retryDeadlineMs) {
+                throw MigrationError(.busy, "gave up waiting for the migration lock held by \(holder)")
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    private func lockHolder(_ session: PostgresConnection) async throws -> String {
+        let rows = try await session.query(
+            """
+            SELECT a.pid, coalesce(a.application_name, '') AS app, coalesce(a.usename::text, '') AS usr,
+                   coalesce(a.client_addr::text, 'local socket') AS client,
+                   coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?') AS since
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended(\(lockKey), 0)
+            """)
+        guard let row = rows.first else { return "a session that just released it" }
+        let pid: Int32 = try row.decode("pid")
+        return "pid \(pid) (application \"\(try row.decode("app", as: String.self))\", user \(try row.decode("usr", as: String.self)), "
+            + "client \(try row.decode("client", as: String.self)), since \(try row.decode("since", as: String.self)))"
+    }
+
+    // MARK: Files and history
+
+    private func pendingFiles(_ session: PostgresConnection) async throws -> [MigrationFile] {
+        let (files, diagnostics) = MigrationDirectory.load(migrationsDirectory)
+        let errors = diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw MigrationError(
+                .invalidMigration, "\(errors.count) error(s) in \(migrationsDirectory):\n" + errors.map(\.description).joined(separator: "\n"),
+                hint: "run `slipway validate` for details")
+        }
+        let applied = try await store.appliedMigrations(schema: schema, session)
+        var appliedNames = Set<String>()
+        for record in applied {
+            appliedNames.insert(record.name)
+            guard let file = files.first(where: { $0.name == record.name }) else { continue }
+            let checksum = Self.checksum(file.contents)
+            if checksum != record.checksum {
+                throw MigrationError(
+                    .history,
+                    "\(file.path) was changed after it was applied (checksum \(checksum.prefix(12))… differs from the recorded \(record.checksum.prefix(12))…)",
+                    hint: "restore the applied file and put the change in a new migration")
+            }
+        }
+        let pending = files.filter { !appliedNames.contains($0.name) }
+        if let lastApplied = applied.map(\.name).max(), let early = pending.first(where: { $0.name < lastApplied }) {
+            throw MigrationError(
+                .history, "\(early.path) sorts before the already applied \(lastApplied); history is linear",
+                hint: "rename the file so it sorts after \(lastApplied)")
+        }
+        return pending
+    }
+
+    private func select(_ requested: [String], from pending: [MigrationFile]) throws -> [MigrationFile] {
+        guard !pending.isEmpty else { throw MigrationError(.nothingToDo, "no pending migrations in \(migrationsDirectory)") }
+        if requested.isEmpty { return pending }
+        let names = requested.map { path -> String in
+            let base = (path as NSString).lastPathComponent
+            return (base as NSString).deletingPathExtension
+        }
+        for (index, name) in names.enumerated() {
+            guard index < pending.count, pending[index].name == name else {
+                if !pending.contains(where: { $0.name == name }) {
+                    throw MigrationError(.nothingToDo, "\(name) is not a pending migration")
+                }
+                throw MigrationError(
+                    .history, "\(name) is not next: pending migrations start with \(pending[index < pending.count ? index : 0].name)",
+                    hint: "start pending files in order")
+            }
+        }
+        return Array(pending.prefix(names.count))
+    }
+
+    // MARK: Start
+
+    private func startVersion(_ files: [MigrationFile], session: PostgresConnection) async throws -> StateStore.VersionRecord {
+        if let current = try await store.currentVersion(schema: schema, session), current.phase != "completed" {
+            let hint = current.phase == "active" ? "run `slipway complete` or `slipway rollback` first"
+                : "run `slipway resume` or `slipway rollback`"
+            throw MigrationError(.wrongPhase, "version \(current.name) is \(current.phase) in schema \"\(schema)\"", hint: hint)
+        }
+        let previous = try await store.currentVersion(schema: schema, session)
+        let tables = try await TableCatalog.tables(in: schema, connection: session)
+        let relations = Set(
+            try await session.query(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(schema)"
+            ).map { try $0.decode("relname", as: String.self) })
+        guard let last = files.last else { throw MigrationError(.nothingToDo, "no pending migrations") }
+        let planner = VersionPlanner(schema: schema, tables: tables, relations: relations, batchSize: batchSize, pauseMs: batchPauseMs)
+        let plan = try planner.plan(
+            files: files, versionSchema: versionSchemaName(last.versionName), previousVersionSchema: previous?.versionSchema)
+        try await checkExpressions(files, tables: tables, session: session)
+        for warning in plan.warnings { events(RunnerEvent("warning", warning)) }
+        _ = try await store.recordStart(
+            plan: plan, checksums: files.map { ($0.name, Self.checksum($0.contents), $0.contents) }, session)
+        guard let record = try await store.currentVersion(schema: schema, session) else {
+            throw MigrationError(.execution, "the new version was not recorded")
+        }
+        events(RunnerEvent(
+            "phase", "starting version \(plan.version) (\(files.map(\.name).joined(separator: ", "))): \(plan.start.count) steps",
+            figures: ["version": plan.version, "version_schema": plan.versionSchema]))
+        return try await runStart(record, session: session)
+    }
+
+    /// Checks every `up` against the current schema before any DDL (errors), and every `down` (warnings,
+    /// errors with `strict`).
+    private func checkExpressions(_ files: [MigrationFile], tables: [String: TableInfo], session: PostgresConnection) async throws {
+        for file in files {
+            for located in file.operations {
+                let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
+                var checks: [(expression: String, table: String, type: String?, isUp: Bool)] = []
+                switch located.operation {
+                case .addColumn(let op):
+                    if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.type, true)) }
+                case .dropColumn(let op):
+                    if let down = op.down, let type = tables[op.table]?.column(op.column)?.type {
+                        checks.append((down, op.table, type, false))
+                    }
+                default: break
+                }
+                for check in checks {
+                    let cast = check.type.map { "::\($0)" } ?? ""
+                    do {
+                        // Parsed and planned (so names and types are checked), never executed, always rolled back.
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        try await session.unsafeExecuteRaw(
+                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT (\(check.expression))\(cast) FROM \(PostgresIdentifier.qualified(schema, check.table)) LIMIT 0",
+                            origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                    } catch let error as PostgresError {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        let message = "`\(check.isUp ? "up" : "down")` expression does not work on \(check.table): \(error.message)"
+                        if check.isUp || strict {
+                            throw MigrationError(.invalidMigration, message, origin: origin, underlying: error.detailedDescription)
+                        }
+                        events(RunnerEvent("warning", "\(origin): \(message) (rows written by new-version clients will fail)"))
+                    }
+                }
+            }
+        }
+    }
+
+    private func runStart(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {
+        var record = initial
+        let steps = record.plan.start
+        while record.cursor < steps.count {
+            let step = steps[record.cursor]
+            try await execute(step, record: record, phase: "starting", nextCursor: record.cursor + 1, session: session)
+            record.cursor += 1
+        }
+        try await store.setPhase(record, phase: "active", cursor: record.cursor, session)
+        record.phase = "active"
+        events(RunnerEvent(
+            "phase",
+            "version \(record.name) is active: new clients use search_path \(record.versionSchema); old clients keep working",
+            figures: ["version_schema": record.versionSchema]))
+        return record
+    }
+
+    private func runComplete(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {
+        var record = initial
+        if record.phase == "active" {
+            try await store.setPhase(record, phase: "completing", cursor: 0, session)
+            record.phase = "completing"
+            record.cursor = 0
+        }
+        let steps = record.plan.complete
+        while record.cursor < steps.count {
+            try await execute(steps[record.cursor], record: record, phase: "completing", nextCursor: record.cursor + 1, session: session)
+            record.cursor += 1
+        }
+        try await store.setPhase(record, phase: "completed", cursor: record.cursor, completed: true, session)
+        record.phase = "completed"
+        events(RunnerEvent("phase", "version \(record.name) is complete"))
+        return record
+    }
+
+    private func runRollback(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {
+        var record = initial
+        if record.phase != "rolling_back" {
+            try await store.beginRollback(record, from: record.cursor, session)
+            record.rollbackFrom = record.cursor
+            record.phase = "rolling_back"
+            record.cursor = 0
+        }
+        let steps = record.plan.rollbackSteps(startCursor: record.rollbackFrom ?? record.plan.start.count)
+        while record.cursor < steps.count {
+            try await execute(steps[record.cursor], record: record, phase: "rolling_back", nextCursor: record.cursor + 1, session: session)
+            record.cursor += 1
+        }
+        try await store.forgetMigrations(record, session)
+        try await store.setPhase(record, phase: "rolled_back", cursor: record.cursor, session)
+        record.phase = "rolled_back"
+        events(RunnerEvent("phase", "version \(record.name) is rolled back; its files are pending again"))
+        return record
+    }
+
+    // MARK: Steps
+
+    private func execute(
+        _ step: MigrationStep, record: StateStore.VersionRecord, phase: String, nextCursor: Int, session: PostgresConnection
+    ) async throws {
+        let started = ContinuousClock.now
+        events(RunnerEvent("step-started", step.summary, figures: ["origin": step.origin ?? ""]))
+        let advance = store.advanceSQL(record, phase: phase, cursor: nextCursor)
+        do {
+            switch step.action {
+            case .transaction(let statements, let accessExclusive):
+                try await lockSafeTransaction(session, statements: statements, accessExclusive: accessExclusive, advance: advance, origin: step.origin)
+            case .userSQL(let sql):
+                try await lockSafeTransaction(session, statements: [sql], accessExclusive: false, advance: advance, origin: step.origin)
+            case .concurrent(let statement, let index):
+                try await runConcurrently(session, statement: statement, index: index, origin: step.origin)
+                try await session.query(advance)
+            case .createVersionSchema(let spec):
+                let statements = try await RuntimeSQL.versionSchema(spec, connection: session)
+                try await lockSafeTransaction(session, statements: statements, accessExclusive: false, advance: advance, origin: step.origin)
+            case .installTrigger(let spec):
+                let statements = try await RuntimeSQL.trigger(spec, connection: session)
+                try await lockSafeTransaction(session, statements: statements, accessExclusive: false, advance: advance, origin: step.origin)
+            case .backfill(let spec):
+                try await Backfill(spec: spec, version: record.name, stateSchema: stateSchema, lock: lock, events: events)
+                    .run(session)
+                try await session.query(advance)
+            }
+        } catch {
+            let text = "\(step.summary) failed: \(String(describing: error))"
+            await store.recordError(record, text, session)
+            if let migrationError = error as? MigrationError { throw migrationError }
+            if let postgresError = error as? PostgresError {
+                if postgresError.isLockTimeout {
+                    throw MigrationError(.lockTimeout, "\(step.summary): \(postgresError.description)", origin: step.origin,
+                        hint: "a long transaction holds a conflicting lock; `slipway resume` retries", underlying: postgresError.detailedDescription)
+                }
+                throw MigrationError(
+                    .execution, "\(step.summary): \(postgresError.description)", origin: step.origin,
+                    hint: "the database is in a known state: `slipway status` shows it; fix the cause and `slipway resume`, or `slipway rollback`",
+                    underlying: postgresError.detailedDescription)
+            }
+            throw error
+        }
+        let elapsed = ContinuousClock.now - started
+        events(RunnerEvent(
+            "step-done", step.summary,
+            durationMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
+    }
+
+    /// One short transaction under `SET LOCAL lock_timeout` (+ `statement_timeout` for ACCESS EXCLUSIVE),
+    /// retried with exponential backoff and jitter on SQLSTATE 55P03, bounded by attempts and a deadline.
+    func lockSafeTransaction(
+        _ session: PostgresConnection, statements: [String], accessExclusive: Bool, advance: PostgresQuery?, origin: String?
+    ) async throws {
+        let started = ContinuousClock.now
+        var attempt = 0
+        var backoff = lock.backoffInitialMs
+        let lockSettings = lock
+        while true {
+            attempt += 1
+            do {
+                try await session.transaction { tx in
+                    var settings = "SET LOCAL lock_timeout = '\(lockSettings.lockTimeoutMs)ms'"
+                    if accessExclusive { settings += "; SET LOCAL statement_timeout = '\(lockSettings.statementTimeoutMs)ms'" }
+                    try await tx.unsafeExecuteRaw(settings)
+                    for statement in statements { try await tx.unsafeExecuteRaw(statement, origin: origin) }
+                    if let advance { try await tx.query(advance) }
+                }
+                return
+            } catch let error as PostgresError where error.isLockTimeout {
+                let elapsed = ContinuousClock.now - started
+                if attempt >= lock.maxAttempts || elapsed > .milliseconds(lock.retryDeadlineMs) {
+                    let blockers = (try? await describeBlockers(session)) ?? "unknown"
+                    throw MigrationError(
+                        .lockTimeout,
+                        "could not take the lock after \(attempt) attempts in \(elapsed): \(blockers)",
+                        origin: origin, hint: "end the blocking transactions, then `slipway resume`",
+                        underlying: error.detailedDescription)
+                }
+                let jittered = Int.random(in: backoff / 2...max(backoff / 2, backoff))
+                events(RunnerEvent(
+                    "retry", "lock timeout (attempt \(attempt)/\(lock.maxAttempts)); retrying in \(jittered) ms",
+                    figures: ["origin": origin ?? ""]))
+                try await Task.sleep(for: .milliseconds(jittered))
+                backoff = min(backoff * 2, lock.backoffMaxMs)
+            }
+        }
+    }
+
+    private func describeBlockers(_ session: PostgresConnection) async throws -> String {
+        let rows = try await session.query(
+            """
+            SELECT DISTINCT a.pid, coalesce(a.usename::text, '?') AS usr, coalesce(a.application_name, '') AS app,
+                   coalesce(a.state, '?') AS state, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) AS query,
+                   coalesce(extract(epoch FROM now() - a.xact_start)::int8, 0) AS age
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = \(schema) AND l.granted AND l.pid <> pg_backend_pid()
+            ORDER BY age DESC LIMIT 5
+            """)
+        if rows.isEmpty { return "no session holds a lock in schema \(schema) any more" }
+        return try "blocked by " + rows.map { row in
+            let pid: Int32 = try row.decode("pid")
+            return "pid \(pid) (user \(try row.decode("usr", as: String.self)), application \"\(try row.decode("app", as: String.self))\", "
+                + "\(try row.decode("state", as: String.self)) for \(try row.decode("age", as: Int.self))s: \"\(try row.decode("query", as: String.self))\")"
+        }.joined(separator: "; ")
+    }
+
+    /// A statement that cannot run in a transaction block, with session-level timeouts, and INVALID-index
+    /// cleanup before (a previous interrupted build) and after a failure.
+    func runConcurrently(_ session: PostgresConnection, statement: String, index: QualifiedName?, origin: String?) async throws {
+        if let index {
+            let state = try await session.query(
+                """
+                SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(index.schema) AND c.relname = \(index.name)
+                """)
+            if let row = state.first {
+                if try row.decode("indisvalid", as: Bool.self) {
+                    events(RunnerEvent("step-skipped", "index \(index.name) already exists and is valid"))
+                    return
+                }
+                events(RunnerEvent("cleanup", "dropping INVALID index \(index.name) left by an interrupted build"))
+                try await session.unsafeExecuteRaw(
+                    "DROP INDEX CONCURRENTLY IF EXISTS \(PostgresIdentifier.qualified(index.schema, index.name))")
+            }
+        }
+        try await session.unsafeExecuteRaw(
+            "SET lock_timeout = '\(lock.concurrentIndexWaitMs)ms'; SET statement_timeout = 0")
+        do {
+            try await session.unsafeExecuteRaw(statement, origin: origin)
+            try await session.unsafeExecuteRaw("RESET lock_timeout; RESET statement_timeout")
+        } catch {
+            _ = try? await session.unsafeExecuteRaw("RESET lock_timeout; RESET statement_timeout")
+            if let index {
+                _ = try? await session.unsafeExecuteRaw(
+                    "DROP INDEX CONCURRENTLY IF EXISTS \(PostgresIdentifier.qualified(index.schema, index.name))")
+            }
+            throw error
+        }
+    }
+}
+
+/// What `slipway status` shows about migrations.
+public struct MigrationStatus: Sendable, Codable {
+    public struct Current: Sendable, Codable {
+        public var version: String
+        public var versionSchema: String
+        public var phase: String
+        public var step: Int
+        public var steps: Int
+        public var migrations: [String]
+        public var startedAt: Date
+        public var updatedAt: Date
+        public var actor: String
+        public var lastError: String?
+        public var nextStep: String?
+    }
+    public struct Backfill: Sendable, Codable {
+        public var table: String
+        public var rowsDone: Int
+        public var rowsEstimated: Int?
+        public var batches: Int
+        public var status: String
+    }
+    public var schema: String
+    public var stateSchemaExists: Bool
+    public var current: Current?
+    public var pending: [String]
+    public var applied: [String]
+    public var backfills: [Backfill]
+    public var invalidFiles: [String]
+    public var checksumMismatches: [String]
+}

@@ -1,0 +1,121 @@
+import PostgresClient
+
+/// SQL that depends on the catalog at the moment a step runs: version-schema views and dual-write triggers.
+enum RuntimeSQL {
+    /// `CREATE SCHEMA` + one view per table mapping logical to physical columns + grants.
+    static func versionSchema(_ spec: VersionSchemaSpec, connection: PostgresConnection) async throws -> [String] {
+        let tables = try await TableCatalog.tables(in: spec.schema, connection: connection)
+        let serverVersion = await connection.serverVersion
+        let versionSchema = PostgresIdentifier.quote(spec.versionSchema)
+        var statements = [
+            "DROP SCHEMA IF EXISTS \(versionSchema) CASCADE",
+            "CREATE SCHEMA \(versionSchema)",
+            "COMMENT ON SCHEMA \(versionSchema) IS \(PostgresIdentifier.quoteLiteral("Slipway version schema of \(spec.schema): set search_path to \(spec.versionSchema) to use this version"))",
+        ]
+        statements += try await TableCatalog.schemaUsageGrants(schema: spec.schema, target: spec.versionSchema, connection: connection)
+        for name in tables.keys.sorted() where !spec.hiddenTables.contains(name) {
+            guard let table = tables[name] else { continue }
+            if table.rowSecurity && serverVersion < 150000 {
+                throw MigrationError(
+                    .invalidMigration,
+                    "table \"\(name)\" uses row-level security; on PostgreSQL < 15 version views run as their owner and would bypass it",
+                    hint: "upgrade to PostgreSQL 15+ (views with security_invoker)")
+            }
+            let hidden = Set(spec.hidden[name] ?? [])
+            let renames = spec.renames[name] ?? [:]
+            let added = spec.added[name] ?? [:]
+            var selectList: [String] = []
+            for column in table.columns {
+                let physical = column.name
+                if hidden.contains(physical) { continue }
+                let logical: String
+                if let addedName = added[physical] {
+                    logical = addedName
+                } else if physical.hasPrefix("_slipway_") {
+                    continue
+                } else {
+                    logical = renames[physical] ?? physical
+                }
+                selectList.append(
+                    logical == physical
+                        ? PostgresIdentifier.quote(physical)
+                        : "\(PostgresIdentifier.quote(physical)) AS \(PostgresIdentifier.quote(logical))")
+            }
+            guard !selectList.isEmpty else { continue }
+            let view = PostgresIdentifier.qualified(spec.versionSchema, name)
+            let options = serverVersion >= 150000 ? " WITH (security_invoker = true)" : ""
+            statements.append(
+                "CREATE VIEW \(view)\(options) AS SELECT \(selectList.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(spec.schema, name))")
+            statements += try await TableCatalog.grantStatements(schema: spec.schema, table: name, target: view, connection: connection)
+        }
+        return statements
+    }
+
+    /// The dual-write trigger function and trigger of one table.
+    static func trigger(_ spec: TriggerSpec, connection: PostgresConnection) async throws -> [String] {
+        let tables = try await TableCatalog.tables(in: spec.schema, connection: connection)
+        guard let table = tables[spec.table] else {
+            throw MigrationError(.execution, "table \"\(spec.table)\" disappeared while the migration ran")
+        }
+        let qualified = PostgresIdentifier.qualified(spec.schema, spec.table)
+        func declaration(_ variable: String, _ physical: String) -> String {
+            "\(PostgresIdentifier.quote(variable)) \(qualified).\(PostgresIdentifier.quote(physical))%TYPE := NEW.\(PostgresIdentifier.quote(physical));"
+        }
+        let addedPhysical = Set(spec.added.map(\.physical))
+        let droppedPhysical = Set(spec.dropped.map(\.physical))
+        let hidden = Set(spec.hiddenFromNew).union(droppedPhysical)
+
+        // Old clients see the physical columns as they were: everything but Slipway's own columns.
+        let oldColumns = table.columns.map(\.name).filter { !$0.hasPrefix("_slipway_") }
+        // New clients see renamed, added and remaining columns under their logical names.
+        var newColumns: [(variable: String, physical: String)] = []
+        for column in table.columns.map(\.name) {
+            if hidden.contains(column) { continue }
+            if addedPhysical.contains(column) {
+                if let added = spec.added.first(where: { $0.physical == column }) { newColumns.append((added.logical, column)) }
+                continue
+            }
+            if column.hasPrefix("_slipway_") { continue }
+            newColumns.append((spec.renames[column] ?? column, column))
+        }
+
+        var newBranch: [String] = []
+        for dropped in spec.dropped {
+            guard let expression = dropped.expression else { continue }
+            newBranch.append("NEW.\(PostgresIdentifier.quote(dropped.physical)) := (\(expression));")
+        }
+        var oldBranch: [String] = []
+        for added in spec.added {
+            guard let expression = added.expression else { continue }
+            oldBranch.append("NEW.\(PostgresIdentifier.quote(added.physical)) := (\(expression));")
+        }
+        func block(_ columns: [(String, String)], _ body: [String]) -> String {
+            guard !body.isEmpty else { return "      NULL;" }
+            let declarations = columns.map { "        " + declaration($0.0, $0.1) }.joined(separator: "\n")
+            return "      DECLARE\n\(declarations)\n      BEGIN\n        \(body.joined(separator: "\n        "))\n      END;"
+        }
+        let marker = spec.marksRows ? "  NEW.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) := false;\n" : ""
+        let function = PostgresIdentifier.qualified(spec.schema, spec.functionName)
+        let body = """
+            CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $slipway$
+            -- Slipway dual-write trigger of \(spec.table) for version \(spec.versionSchema).
+            -- New-version writers are recognised once per row: slipway.version, else the first schema of search_path.
+            DECLARE
+              slipway_writer text := coalesce(nullif(current_setting('slipway.version', true), ''), (current_schemas(false))[1], '');
+            BEGIN
+              IF slipway_writer = \(PostgresIdentifier.quoteLiteral(spec.versionSchema)) THEN
+            \(block(newColumns, newBranch))
+              ELSE
+            \(block(oldColumns.map { ($0, $0) }, oldBranch))
+              END IF;
+            \(marker)  RETURN NEW;
+            END
+            $slipway$
+            """
+        return [
+            body,
+            "DROP TRIGGER IF EXISTS \(PostgresIdentifier.quote(spec.triggerName)) ON \(qualified)",
+            "CREATE TRIGGER \(PostgresIdentifier.quote(spec.triggerName)) BEFORE INSERT OR UPDATE ON \(qualified) FOR EACH ROW EXECUTE FUNCTION \(function)()",
+        ]
+    }
+}
