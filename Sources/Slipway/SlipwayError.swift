@@ -1,4 +1,5 @@
 import LocalPostgres
+import Migrations
 import PostgresClient
 
 /// Slipway's documented process exit codes (see `docs/exit-codes.md`).
@@ -63,6 +64,16 @@ public struct SlipwayError: Error, Sendable, CustomStringConvertible {
                 return SlipwayError(.lockTimeout, error.description, details: error.detailedDescription)
             }
             return SlipwayError(.failure, error.description, details: error.detailedDescription)
+        case let error as MigrationError:
+            let code: SlipwayExitCode
+            switch error.kind {
+            case .invalidMigration, .history: code = .invalidInput
+            case .busy: code = .busy
+            case .lockTimeout: code = .lockTimeout
+            case .nothingToDo: code = .nothingToDo
+            case .wrongPhase, .execution: code = .failure
+            }
+            return SlipwayError(code, error.description, hint: error.hint, details: error.underlying)
         case let error as LocalPostgresError:
             return SlipwayError(.failure, error.message, details: error.log)
         default:

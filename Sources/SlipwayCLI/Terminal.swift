@@ -45,6 +45,7 @@ struct Terminal: Sendable {
     func json<T: Encodable>(_ value: T) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) {
             line(text)
         }
@@ -54,6 +55,7 @@ struct Terminal: Sendable {
     func jsonLine<T: Encodable>(_ value: T) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) {
             line(text)
         }

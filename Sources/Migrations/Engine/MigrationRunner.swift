@@ -136,7 +136,10 @@ public struct MigrationRunner: Sendable {
         defer { Task { await session.close() } }
         let stateExists = try await session.query(
             "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
-        let (files, diagnostics) = MigrationDirectory.load(migrationsDirectory)
+        // A missing directory is not an error for status (it may run where no files are).
+        var isDirectory: ObjCBool = false
+        let hasDirectory = FileManager.default.fileExists(atPath: migrationsDirectory, isDirectory: &isDirectory) && isDirectory.boolValue
+        let (files, diagnostics) = hasDirectory ? MigrationDirectory.load(migrationsDirectory) : ([], [])
         var status = MigrationStatus(
             schema: schema, stateSchemaExists: stateExists, current: nil, pending: [], applied: [], backfills: [],
             invalidFiles: diagnostics.filter { $0.severity == .error }.map(\.description), checksumMismatches: [])
@@ -154,7 +157,7 @@ public struct MigrationRunner: Sendable {
             }
         }
         if let record = try await store.currentVersion(schema: schema, session) {
-            let total = record.phase == "completing" ? record.plan.complete.count
+            let total = ["completing", "completed"].contains(record.phase) ? record.plan.complete.count
                 : record.phase == "rolling_back" ? record.plan.rollbackSteps(startCursor: record.rollbackFrom ?? 0).count
                 : record.plan.start.count
             status.current = MigrationStatus.Current(

@@ -24,25 +24,6 @@ struct NewCommand: PlannedCommand {
 struct PlanCommand: PlannedCommand {
     static let configuration = planned("plan", "Show every statement, lock, rewrite and risk of the pending migrations.")
 }
-struct StartCommand: PlannedCommand {
-    static let configuration = planned("start", "Expand + backfill: start pending migrations as one version.")
-    @Argument var files: [String] = []
-}
-struct CompleteCommand: PlannedCommand {
-    static let configuration = planned("complete", "Contract: finish the active migration.")
-}
-struct RollbackCommand: PlannedCommand {
-    static let configuration = planned("rollback", "Undo the active migration; no row written by old clients is lost.")
-}
-struct ResumeCommand: PlannedCommand {
-    static let configuration = planned("resume", "Continue an interrupted start, backfill, complete or rollback.")
-}
-struct HistoryCommand: PlannedCommand {
-    static let configuration = planned("history", "List applied migrations with phases, actors and releases.")
-}
-struct MigrateCommand: PlannedCommand {
-    static let configuration = planned("migrate", "pgroll-style batch mode: each pending file its own version.")
-}
 struct DeployCommand: PlannedCommand {
     static let configuration = planned("deploy", "Plan gate, backup, start, health gate and complete for an environment.")
 }

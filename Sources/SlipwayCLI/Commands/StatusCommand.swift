@@ -1,4 +1,5 @@
 import ArgumentParser
+import Migrations
 import Slipway
 
 struct StatusCommand: AsyncParsableCommand {
@@ -12,6 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -20,8 +22,25 @@ struct StatusCommand: AsyncParsableCommand {
             let settings = try ResolvedSettings.resolve(connection: connection)
             let status = try await ServerStatus.read(
                 settings.connection, schema: settings.schema, stateSchema: settings.stateSchema)
+            let runner = try makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal)
+            let migrationStatus = try await runner.status()
             if output.format == .json {
-                terminal.json(status)
+                struct Combined: Encodable {
+                    var server: ServerStatus
+                    var migrations: MigrationStatus
+                    func encode(to encoder: any Encoder) throws {
+                        try server.encode(to: encoder)
+                        var container = encoder.container(keyedBy: Key.self)
+                        try container.encode(migrations, forKey: Key(stringValue: "migrations"))
+                    }
+                    struct Key: CodingKey {
+                        var stringValue: String
+                        var intValue: Int? { nil }
+                        init(stringValue: String) { self.stringValue = stringValue }
+                        init?(intValue: Int) { nil }
+                    }
+                }
+                terminal.json(Combined(server: status, migrations: migrationStatus))
                 return
             }
             terminal.line("\(terminal.bold("server"))        PostgreSQL \(status.serverVersion)")
@@ -34,6 +53,37 @@ struct StatusCommand: AsyncParsableCommand {
                     + (status.stateSchemaExists
                         ? terminal.green("exists")
                         : terminal.yellow("not created yet (the first `slipway start` creates it)")))
+            printMigrations(migrationStatus, terminal)
+            if !migrationStatus.checksumMismatches.isEmpty || !migrationStatus.invalidFiles.isEmpty {
+                throw ExitCode(SlipwayExitCode.invalidInput.rawValue)
+            }
         }
+    }
+
+    private func printMigrations(_ status: MigrationStatus, _ terminal: Terminal) {
+        if let current = status.current {
+            let progress = "step \(current.step)/\(current.steps)"
+            terminal.line(
+                "\(terminal.bold("version"))       \(current.version) — \(current.phase)"
+                    + (["starting", "completing", "rolling_back"].contains(current.phase) ? " (\(progress))" : ""))
+            terminal.line("\(terminal.bold("version schema")) \(current.versionSchema)")
+            if let next = current.nextStep { terminal.line("\(terminal.bold("next step"))     \(next)") }
+            if let error = current.lastError { terminal.line("\(terminal.bold("last error"))    \(terminal.red(error))") }
+            if ["starting", "completing", "rolling_back"].contains(current.phase) {
+                terminal.line(terminal.yellow("interrupted: `slipway resume` continues it, `slipway rollback` undoes it"))
+            } else if current.phase == "active" {
+                terminal.line("active: old and new clients both work; `slipway complete` when every client uses \(current.versionSchema)")
+            }
+        }
+        for backfill in status.backfills {
+            let estimate = backfill.rowsEstimated.map { "/\($0)" } ?? ""
+            terminal.line("\(terminal.bold("backfill"))      \(backfill.table): \(backfill.rowsDone)\(estimate) rows, \(backfill.batches) batches, \(backfill.status)")
+        }
+        terminal.line("\(terminal.bold("applied"))       \(status.applied.count) migration(s)")
+        terminal.line("\(terminal.bold("pending"))       " + (status.pending.isEmpty ? "none" : status.pending.joined(separator: ", ")))
+        for name in status.checksumMismatches {
+            terminal.line(terminal.red("changed after apply: \(name) (checksum mismatch)"))
+        }
+        for problem in status.invalidFiles { terminal.line(terminal.red(problem)) }
     }
 }

@@ -1,0 +1,248 @@
+import ArgumentParser
+import Foundation
+import Migrations
+import Slipway
+
+/// Options shared by the commands that change the database.
+struct RunOptions: ParsableArguments {
+    @Flag(name: .long, help: "Wait for another runner to finish instead of exiting with code 7.")
+    var wait = false
+
+    @Option(name: .customLong("batch-size"), help: "Rows per backfill batch.")
+    var batchSize: Int = 1000
+
+    @Option(name: .customLong("batch-pause"), help: "Pause between backfill batches, in milliseconds (throttling).")
+    var batchPauseMs: Int = 0
+
+    @Option(name: .customLong("lock-timeout"), help: "lock_timeout of each lock-taking statement, in milliseconds.")
+    var lockTimeoutMs: Int = 2000
+
+    @Option(name: .customLong("max-attempts"), help: "Attempts per lock-taking statement before giving up (exit 4).")
+    var maxAttempts: Int = 10
+
+    @Flag(name: .long, help: "Treat a `down` expression that does not compile as an error.")
+    var strict = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard lockTimeoutMs >= 1 else { throw ValidationError("--lock-timeout must be at least 1 ms") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+    }
+}
+
+extension Terminal {
+    /// Prints runner events: text lines on stderr-free stdout, or JSON lines.
+    func render(_ event: RunnerEvent) {
+        if format == .json {
+            jsonLine(event)
+            return
+        }
+        switch event.kind {
+        case "step-started", "lock-acquired": if verbose { line(dim("  … \(event.message)")) }
+        case "step-done":
+            let timing = event.durationMs.map { dim(String(format: " (%.0f ms)", $0)) } ?? ""
+            line("  \(green("✓")) \(event.message)\(timing)")
+        case "retry", "lock-wait", "cleanup": line("  \(yellow("…")) \(event.message)")
+        case "warning": line("  \(yellow("warning:")) \(event.message)")
+        case "backfill-progress", "backfill-resumed": line("    \(dim(event.message))")
+        case "phase": line(bold(event.message))
+        default: line("  \(event.message)")
+        }
+    }
+}
+
+func makeRunner(
+    connection: ConnectionOptions, migrations: MigrationsOptions, run: RunOptions?, terminal: Terminal
+) throws -> MigrationRunner {
+    let settings = try ResolvedSettings.resolve(connection: connection)
+    var lock = LockSettings()
+    if let run {
+        lock.lockTimeoutMs = run.lockTimeoutMs
+        lock.maxAttempts = run.maxAttempts
+    }
+    let directory = migrations.migrationsDir ?? ProcessInfo.processInfo.environment["SLIPWAY_MIGRATIONS_DIR"] ?? "migrations"
+    return MigrationRunner(
+        connection: settings.connection, schema: settings.schema, stateSchema: settings.stateSchema,
+        migrationsDirectory: directory, lock: lock, batchSize: run?.batchSize ?? 1000, batchPauseMs: run?.batchPauseMs ?? 0,
+        waitForLock: run?.wait ?? false,
+        strict: run?.strict ?? false, events: { terminal.render($0) })
+}
+
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Expand + backfill: start the pending migrations (or the given files) as one version.",
+        discussion: """
+            Checks every `up` expression before any DDL, applies the expand steps, installs dual-write triggers,
+            creates the version schema (one view per table), backfills in batches and validates constraints.
+            Old clients keep working; new clients set search_path to the printed version schema.
+
+            Examples:
+              slipway start --url postgresql://app@db/shop
+              slipway start migrations/0007_orders_status.yaml --batch-size 5000
+            """)
+
+    @Argument(help: "Migration files to start (default: all pending). They must be the next pending ones, in order.")
+    var files: [String] = []
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var run: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            let record = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                .start(files: files)
+            if output.format == .text {
+                terminal.line("next: point new clients at search_path=\(record.versionSchema), then `slipway complete`")
+            }
+        }
+    }
+}
+
+struct CompleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complete",
+        abstract: "Contract: finish the active version once every client uses it.",
+        discussion: """
+            Drops the previous version schema, the dual-write triggers and helper columns, renames columns to their
+            final names and sets NOT NULL from the validated checks. Old clients must have moved to the new version.
+
+            Example:
+              slipway complete --url postgresql://app@db/shop
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var run: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).complete()
+        }
+    }
+}
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Undo the active or interrupted version; rows written by old clients are kept.",
+        discussion: """
+            Drops the version schema, triggers, new columns, new tables and new indexes. Values that exist only in
+            the new version (new columns, new tables) are discarded.
+
+            Example:
+              slipway rollback --url postgresql://app@db/shop
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var run: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).rollback()
+        }
+    }
+}
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue an interrupted start, backfill, complete or rollback from its recorded step.",
+        discussion: """
+            Example:
+              slipway status     # shows "phase starting, step 4/7" after a crash
+              slipway resume
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var run: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).resume()
+        }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "pgroll-style batch mode: each pending file its own version; all but the last completed.",
+        discussion: """
+            Examples:
+              slipway migrate              # the last version stays active for the application rollout
+              slipway migrate --complete   # complete the last one too
+            """)
+
+    @Flag(name: .long, help: "Complete the last version as well.")
+    var complete = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var run: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                .migrate(completeLast: complete)
+        }
+    }
+}
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List versions with their phase, files, actor and timings, newest first.",
+        discussion: "Example:\n  slipway history --format json")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var migrations: MigrationsOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            let records = try await makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal).history()
+            struct Entry: Encodable {
+                var version: String
+                var versionSchema: String
+                var phase: String
+                var migrations: [String]
+                var actor: String
+                var osUser: String?
+                var host: String?
+                var startedAt: Date
+                var completedAt: Date?
+            }
+            let entries = records.map {
+                Entry(
+                    version: $0.name, versionSchema: $0.versionSchema, phase: $0.phase, migrations: $0.migrations, actor: $0.actor,
+                    osUser: $0.osUser, host: $0.host, startedAt: $0.startedAt, completedAt: $0.completedAt)
+            }
+            if output.format == .json {
+                terminal.json(entries)
+                return
+            }
+            if entries.isEmpty { terminal.line("no versions recorded yet") }
+            let formatter = ISO8601DateFormatter()
+            for entry in entries {
+                terminal.line(
+                    "\(entry.version)  \(entry.phase)  \(formatter.string(from: entry.startedAt))  by \(entry.actor)"
+                        + "\(entry.osUser.map { " (\($0)@\(entry.host ?? "?"))" } ?? "")  [\(entry.migrations.joined(separator: ", "))]")
+            }
+        }
+    }
+}
