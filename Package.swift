@@ -61,6 +61,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SlipwayConfig",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Slipway",
             dependencies: [
                 "PostgresClient",
@@ -68,6 +72,7 @@ let package = Package(
                 "MigrationFormat",
                 "Migrations",
                 "Releases",
+                "SlipwayConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -81,6 +86,7 @@ let package = Package(
                 "MigrationFormat",
                 "Migrations",
                 "Releases",
+                "SlipwayConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -100,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "ReleasesTests",
             dependencies: ["Releases"]
+        ),
+        .testTarget(
+            name: "SlipwayConfigTests",
+            dependencies: ["SlipwayConfig"]
         ),
         .testTarget(
             name: "SlipwayTests",

@@ -1,6 +1,7 @@
 import LocalPostgres
 import Migrations
 import PostgresClient
+import SlipwayConfig
 
 /// Slipway's documented process exit codes (see `docs/exit-codes.md`).
 public enum SlipwayExitCode: Int32, Sendable, CaseIterable {
@@ -74,6 +75,8 @@ public struct SlipwayError: Error, Sendable, CustomStringConvertible {
             case .wrongPhase, .execution: code = .failure
             }
             return SlipwayError(code, error.description, hint: error.hint, details: error.underlying)
+        case let error as ConfigurationErrors:
+            return SlipwayError(.invalidInput, error.description, hint: "see docs/configuration.md")
         case let error as LocalPostgresError:
             return SlipwayError(.failure, error.message, details: error.log)
         default:

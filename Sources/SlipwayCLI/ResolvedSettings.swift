@@ -1,31 +1,43 @@
 import Foundation
+import Migrations
 import PostgresClient
 import Slipway
+import SlipwayConfig
 
-/// The settings a command runs with, after applying flag > environment > file > default.
+/// The settings a command runs with, after applying flag > environment variable > slipway.toml > default
+/// (SlipwayConfig does the resolution; this adapts it to the libraries' types).
 struct ResolvedSettings {
-    var connection: ConnectionConfiguration
-    var connectionSource: String
-    var schema: String
-    var stateSchema: String
+    var configuration: ResolvedConfiguration
+    var connection: ConnectionConfiguration { ConnectionConfiguration(configuration.connection.connectionString) }
+    var connectionSource: String { configuration.connection.summary }
+    var schema: String { configuration.schema }
+    var stateSchema: String { configuration.stateSchema }
+    var migrationsDirectory: String { configuration.migrationsDirectory }
 
-    static func resolve(connection options: ConnectionOptions) throws -> ResolvedSettings {
-        let environment = ProcessInfo.processInfo.environment
-        var source = "libpq defaults (PG* variables)"
-        var url = ""
-        if let flag = options.url {
-            url = flag
-            source = "--url"
-        } else if let value = environment["SLIPWAY_URL"], !value.isEmpty {
-            url = value
-            source = "$SLIPWAY_URL"
-        } else if let value = environment["DATABASE_URL"], !value.isEmpty {
-            url = value
-            source = "$DATABASE_URL"
-        }
-        let schema = options.schema ?? environment["SLIPWAY_SCHEMA"] ?? "public"
-        return ResolvedSettings(
-            connection: ConnectionConfiguration(url), connectionSource: source, schema: schema,
-            stateSchema: environment["SLIPWAY_STATE_SCHEMA"] ?? "slipway")
+    var lock: LockSettings {
+        var settings = LockSettings()
+        let section = configuration.lock
+        settings.lockTimeoutMs = Self.milliseconds(section.lockTimeout)
+        settings.statementTimeoutMs = Self.milliseconds(section.statementTimeout)
+        settings.maxAttempts = section.maxAttempts
+        settings.retryDeadlineMs = Self.milliseconds(section.retryDeadline)
+        settings.backoffInitialMs = Self.milliseconds(section.backoffInitial)
+        settings.backoffMaxMs = Self.milliseconds(section.backoffMax)
+        settings.concurrentIndexWaitMs = Self.milliseconds(section.concurrentIndexWait)
+        return settings
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    static func resolve(connection options: ConnectionOptions, migrations: MigrationsOptions? = nil) throws -> ResolvedSettings {
+        let flags = ConfigurationFlags(
+            configPath: options.config, url: options.url, environment: options.env, schema: options.schema,
+            migrationsDirectory: migrations?.migrationsDir)
+        let resolved = try ResolvedConfiguration.load(
+            flags: flags, environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath)
+        return ResolvedSettings(configuration: resolved)
     }
 }

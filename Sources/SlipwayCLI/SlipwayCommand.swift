@@ -15,10 +15,10 @@ struct SlipwayCommand: AsyncParsableCommand {
             """,
         version: SlipwayVersion.current,
         subcommands: [
-            ValidateCommand.self, StatusCommand.self, DemoCommand.self, SandboxCommand.self,
+            InitCommand.self, ConfigCommand.self, ValidateCommand.self, StatusCommand.self, DemoCommand.self, SandboxCommand.self,
             NewCommand.self, PlanCommand.self, LintPlaceholder.self, StartCommand.self, CompleteCommand.self,
             RollbackCommand.self, ResumeCommand.self, HistoryCommand.self, MigrateCommand.self, DeployCommand.self,
-            BackfillCommand.self, ReleasePlaceholder.self, BackupCommand.self, BaselineCommand.self,
+            BackfillCommand.self, ReleaseCommand.self, BackupCommand.self, BaselineCommand.self,
             ImportCommand.self, DriftCommand.self, VersionSchemaCommand.self, URLCommand.self,
         ]
     )

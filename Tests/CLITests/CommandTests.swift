@@ -23,7 +23,7 @@ struct CommandTests {
     }
 
     @Test func plannedCommandsSaySoAndExit9() async throws {
-        let result = try await CLI.run(["start"])
+        let result = try await CLI.run(["drift"])
         #expect(result.status == 9)
         #expect(result.stderr.contains("not available in this build yet"))
     }

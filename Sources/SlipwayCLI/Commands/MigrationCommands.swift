@@ -8,25 +8,26 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Wait for another runner to finish instead of exiting with code 7.")
     var wait = false
 
-    @Option(name: .customLong("batch-size"), help: "Rows per backfill batch.")
-    var batchSize: Int = 1000
+    @Option(name: .customLong("batch-size"), help: "Rows per backfill batch (default: [backfill] batch_size, 1000).")
+    var batchSize: Int?
 
     @Option(name: .customLong("batch-pause"), help: "Pause between backfill batches, in milliseconds (throttling).")
-    var batchPauseMs: Int = 0
+    var batchPauseMs: Int?
 
-    @Option(name: .customLong("lock-timeout"), help: "lock_timeout of each lock-taking statement, in milliseconds.")
-    var lockTimeoutMs: Int = 2000
+    @Option(name: .customLong("lock-timeout"), help: "lock_timeout of each lock-taking statement, in milliseconds (default: [lock] lock_timeout, 2s).")
+    var lockTimeoutMs: Int?
 
-    @Option(name: .customLong("max-attempts"), help: "Attempts per lock-taking statement before giving up (exit 4).")
-    var maxAttempts: Int = 10
+    @Option(name: .customLong("max-attempts"), help: "Attempts per lock-taking statement before giving up, exit 4 (default: [lock] max_attempts, 10).")
+    var maxAttempts: Int?
 
     @Flag(name: .long, help: "Treat a `down` expression that does not compile as an error.")
     var strict = false
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard lockTimeoutMs >= 1 else { throw ValidationError("--lock-timeout must be at least 1 ms") }
-        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let batchPauseMs, batchPauseMs < 0 { throw ValidationError("--batch-pause must not be negative") }
+        if let lockTimeoutMs, lockTimeoutMs < 1 { throw ValidationError("--lock-timeout must be at least 1 ms") }
+        if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
     }
 }
 
@@ -54,18 +55,20 @@ extension Terminal {
 func makeRunner(
     connection: ConnectionOptions, migrations: MigrationsOptions, run: RunOptions?, terminal: Terminal
 ) throws -> MigrationRunner {
-    let settings = try ResolvedSettings.resolve(connection: connection)
-    var lock = LockSettings()
+    let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
+    var lock = settings.lock
+    var batchSize = settings.configuration.backfill.batchSize
+    var pause = ResolvedSettings.milliseconds(settings.configuration.backfill.pauseBetweenBatches)
     if let run {
-        lock.lockTimeoutMs = run.lockTimeoutMs
-        lock.maxAttempts = run.maxAttempts
+        if let value = run.lockTimeoutMs { lock.lockTimeoutMs = value }
+        if let value = run.maxAttempts { lock.maxAttempts = value }
+        if let value = run.batchSize { batchSize = value }
+        if let value = run.batchPauseMs { pause = value }
     }
-    let directory = migrations.migrationsDir ?? ProcessInfo.processInfo.environment["SLIPWAY_MIGRATIONS_DIR"] ?? "migrations"
     return MigrationRunner(
         connection: settings.connection, schema: settings.schema, stateSchema: settings.stateSchema,
-        migrationsDirectory: directory, lock: lock, batchSize: run?.batchSize ?? 1000, batchPauseMs: run?.batchPauseMs ?? 0,
-        waitForLock: run?.wait ?? false,
-        strict: run?.strict ?? false, events: { terminal.render($0) })
+        migrationsDirectory: settings.migrationsDirectory, lock: lock, batchSize: batchSize, batchPauseMs: pause,
+        waitForLock: run?.wait ?? false, strict: run?.strict ?? false, events: { terminal.render($0) })
 }
 
 struct StartCommand: AsyncParsableCommand {

@@ -51,6 +51,3 @@ struct URLCommand: PlannedCommand {
 struct LintPlaceholder: PlannedCommand {
     static let configuration = planned("lint", "Lint migration SQL statically.")
 }
-struct ReleasePlaceholder: PlannedCommand {
-    static let configuration = planned("release", "Cut releases from Conventional Commits.")
-}

@@ -19,7 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let terminal = output.terminal
         try await terminal.reporting {
-            let settings = try ResolvedSettings.resolve(connection: connection)
+            let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
             let status = try await ServerStatus.read(
                 settings.connection, schema: settings.schema, stateSchema: settings.stateSchema)
             let runner = try makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal)
