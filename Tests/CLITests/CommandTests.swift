@@ -86,6 +86,14 @@ struct CommandTests {
         #expect(steps.contains("cleanup"))
         let loaded = try #require(events.first { $0.step == "table-loaded" })
         #expect(loaded.figures["rows"] == "2000")
+        // The migration ran under live traffic: no row breaks the `up` mapping, no writer saw an error.
+        let verified = try #require(events.first { $0.step == "verified" })
+        #expect(verified.figures["wrong_rows"] == "0")
+        for step in ["start", "both-versions", "complete"] {
+            let window = try #require(events.first { $0.step == step }, "missing \(step)")
+            #expect(window.figures["errors"] == "0", "writer errors during \(step)")
+        }
+        #expect(steps.contains("release"))
         // The throwaway directory is gone.
         let started = try #require(events.first { $0.step == "server-started" })
         let directory = try #require(started.message.split(separator: " ").last.map(String.init))

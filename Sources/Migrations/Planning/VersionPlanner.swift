@@ -191,8 +191,11 @@ public struct VersionPlanner: Sendable {
                         completeSQL.append(MigrationStep(
                             "set \(column.name) NOT NULL (the validated check makes this a catalog-only change)",
                             .transaction(
+                                // Two statements: in one ALTER TABLE the DROP CONSTRAINT pass runs before SET NOT NULL
+                                // would look for the validated check, and PostgreSQL would scan the table.
                                 statements: [
-                                    "ALTER TABLE \(table) ALTER COLUMN \(PostgresIdentifier.quote(physical)) SET NOT NULL, DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(notNullName))"
+                                    "ALTER TABLE \(table) ALTER COLUMN \(PostgresIdentifier.quote(physical)) SET NOT NULL",
+                                    "ALTER TABLE \(table) DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(notNullName))",
                                 ], accessExclusive: true), origin: origin))
                     }
                     if let comment = column.comment {
