@@ -76,3 +76,52 @@ struct ConfigurationTests {
         #expect(LintSeverity(rawValue: "error") == .error)
     }
 }
+
+@Suite("Configuration from slipway.toml values")
+struct TOMLConfigurationTests {
+    @Test func buildsFromRawValues() throws {
+        let configuration = try LintConfiguration.validated(
+            enable: [], disable: ["prefer-jsonb"], severity: ["no-truncate": "Warning"], failOn: "never", postgresVersion: 15
+        )
+        #expect(configuration.disabledRules == ["prefer-jsonb"])
+        #expect(configuration.severityOverrides == ["no-truncate": .warning])
+        #expect(configuration.failOn == .never)
+        #expect(configuration.postgresMajorVersion == 15)
+        #expect(try LintConfiguration.validated().failOn == .error)
+    }
+
+    struct InvalidCase: Sendable, CustomTestStringConvertible {
+        var disable: [String]
+        var severity: [String: String]
+        var failOn: String?
+        var code: LintConfigurationError.Code
+        var message: String
+        var testDescription: String { message }
+    }
+
+    static let invalidCases: [InvalidCase] = [
+        InvalidCase(disable: ["no-such"], severity: [:], failOn: nil, code: .unknownRule,
+                    message: "unknown lint rule id: no-such (in lint.disable); see docs/lint-rules.md for the list of rules"),
+        InvalidCase(disable: [], severity: ["no-truncate": "fatal"], failOn: nil, code: .invalidSeverity,
+                    message: "lint.severity.no-truncate = \"fatal\" is not a severity; use \"error\" or \"warning\""),
+        InvalidCase(disable: [], severity: [:], failOn: "sometimes", code: .invalidSeverity,
+                    message: "lint.fail_on = \"sometimes\" is not valid; use \"error\", \"warning\" or \"never\""),
+    ]
+
+    @Test(arguments: invalidCases)
+    func rejectsInvalidValues(_ invalid: InvalidCase) {
+        do {
+            _ = try LintConfiguration.validated(disable: invalid.disable, severity: invalid.severity, failOn: invalid.failOn)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == invalid.code)
+            #expect(error.message == invalid.message)
+        }
+    }
+
+    @Test(arguments: [(LintFailOn.error, LintExitStatus.passed), (.warning, .failed), (.never, .passed)])
+    func failOnThreshold(_ failOn: LintFailOn, _ expected: LintExitStatus) {
+        let result = SQLLinter().lint("CREATE TABLE logs (msg text);", file: "m.sql")
+        #expect(LintSummary([result]).exitStatus(failOn: failOn) == expected)
+    }
+}

@@ -32,6 +32,8 @@ public struct LintConfiguration: Sendable, Hashable {
     /// Whether the runner sets `lock_timeout` itself (Slipway does for its operations), which satisfies
     /// `require-lock-timeout`.
     public var lockTimeoutManagedByRunner: Bool
+    /// The CI threshold (`fail_on`); pass it to ``LintSummary/exitStatus(failOn:)-(LintFailOn)``.
+    public var failOn: LintFailOn
 
     /// Creates a configuration; the defaults run every rule at its default severity in the expand phase.
     public init(
@@ -41,7 +43,8 @@ public struct LintConfiguration: Sendable, Hashable {
         phase: LintPhase = .expand,
         postgresMajorVersion: Int? = nil,
         assumeTransactionBlock: Bool = false,
-        lockTimeoutManagedByRunner: Bool = false
+        lockTimeoutManagedByRunner: Bool = false,
+        failOn: LintFailOn = .error
     ) {
         self.enabledRules = enabledRules
         self.disabledRules = disabledRules
@@ -50,6 +53,52 @@ public struct LintConfiguration: Sendable, Hashable {
         self.postgresMajorVersion = postgresMajorVersion
         self.assumeTransactionBlock = assumeTransactionBlock
         self.lockTimeoutManagedByRunner = lockTimeoutManagedByRunner
+        self.failOn = failOn
+    }
+
+    /// Builds a configuration from the raw values of `slipway.toml`'s `[lint]` table, validating them.
+    ///
+    /// - Parameters:
+    ///   - enable: `enable = [...]`; when non-empty, only these rules run.
+    ///   - disable: `disable = [...]`.
+    ///   - severity: `[lint.severity]`, rule id → `"error"` or `"warning"`.
+    ///   - failOn: `fail_on`: `"error"`, `"warning"` or `"never"` (nil: `"error"`).
+    ///   - postgresVersion: `postgres_version`, the target major version, if set.
+    /// - Throws: ``LintConfigurationError`` with code `unknownRule` (an id in any list or table that does not
+    ///   exist), `invalidSeverity` (a severity or `fail_on` value that is not one of those listed) or
+    ///   `invalidPostgresVersion`.
+    public static func validated(
+        enable: [String] = [], disable: [String] = [], severity: [String: String] = [:],
+        failOn: String? = nil, postgresVersion: Int? = nil
+    ) throws(LintConfigurationError) -> LintConfiguration {
+        var overrides: [String: LintSeverity] = [:]
+        for (id, value) in severity.sorted(by: { $0.key < $1.key }) {
+            guard let parsed = LintSeverity(rawValue: value.lowercased()) else {
+                throw LintConfigurationError(
+                    code: .invalidSeverity,
+                    message: "lint.severity.\(id) = \"\(value)\" is not a severity; use \"error\" or \"warning\"",
+                    ruleIDs: [id]
+                )
+            }
+            overrides[id] = parsed
+        }
+        var threshold = LintFailOn.error
+        if let failOn {
+            guard let parsed = LintFailOn(rawValue: failOn.lowercased()) else {
+                throw LintConfigurationError(
+                    code: .invalidSeverity,
+                    message: "lint.fail_on = \"\(failOn)\" is not valid; use \"error\", \"warning\" or \"never\"",
+                    ruleIDs: []
+                )
+            }
+            threshold = parsed
+        }
+        let configuration = LintConfiguration(
+            enabledRules: Set(enable), disabledRules: Set(disable), severityOverrides: overrides,
+            postgresMajorVersion: postgresVersion, failOn: threshold
+        )
+        try configuration.validate()
+        return configuration
     }
 
     /// Whether `ruleID` runs under this configuration. The built-in `syntax-error` always runs.

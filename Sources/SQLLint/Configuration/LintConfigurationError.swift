@@ -5,6 +5,7 @@ public struct LintConfigurationError: Error, Sendable, Hashable, CustomStringCon
         private enum Value: String, Sendable, Hashable {
             case unknownRule = "unknown-rule"
             case invalidPostgresVersion = "invalid-postgres-version"
+            case invalidSeverity = "invalid-severity"
         }
 
         private let value: Value
@@ -12,6 +13,8 @@ public struct LintConfigurationError: Error, Sendable, Hashable, CustomStringCon
 
         /// `enable`, `disable` or `[lint.severity]` names a rule id that does not exist.
         public static let unknownRule = Code(.unknownRule)
+        /// A `[lint.severity]` value or `fail_on` is not one of the accepted words.
+        public static let invalidSeverity = Code(.invalidSeverity)
         /// `postgres_version` is not a plausible major version.
         public static let invalidPostgresVersion = Code(.invalidPostgresVersion)
 

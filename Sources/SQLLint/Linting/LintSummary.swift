@@ -41,6 +41,11 @@ public struct LintSummary: Sendable, Hashable {
         }
     }
 
+    /// Whether the run fails CI under the `--fail-on` / `fail_on` threshold.
+    public func exitStatus(failOn: LintFailOn) -> LintExitStatus {
+        exitStatus(failOn: failOn.severity)
+    }
+
     /// One line: `3 files, 120 statements: 2 errors, 1 warning (4 suppressed)`.
     public var line: String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
