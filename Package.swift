@@ -61,6 +61,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SQLLint",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SlipwayConfig",
             swiftSettings: strictSettings
         ),
@@ -73,6 +77,7 @@ let package = Package(
                 "Migrations",
                 "Releases",
                 "SlipwayConfig",
+                "SQLLint",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -87,6 +92,7 @@ let package = Package(
                 "Migrations",
                 "Releases",
                 "SlipwayConfig",
+                "SQLLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -112,12 +118,22 @@ let package = Package(
             dependencies: ["SlipwayConfig"]
         ),
         .testTarget(
+            name: "SQLLintTests",
+            dependencies: ["SQLLint"]
+        ),
+        .testTarget(
             name: "SlipwayTests",
             dependencies: ["Slipway", "LocalPostgres"]
         ),
         .testTarget(
             name: "CLITests",
             dependencies: ["LocalPostgres", "PostgresClient"]
+        ),
+        .executableTarget(
+            name: "sqllint-bench",
+            dependencies: ["SQLLint"],
+            path: "Benchmarks/lint/Sources/sqllint-bench",
+            swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "release-bench",

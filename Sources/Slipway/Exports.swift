@@ -5,3 +5,4 @@
 @_exported import PostgresClient
 @_exported import Releases
 @_exported import SlipwayConfig
+@_exported import SQLLint

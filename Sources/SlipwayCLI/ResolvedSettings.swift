@@ -32,9 +32,16 @@ struct ResolvedSettings {
     }
 
     static func resolve(connection options: ConnectionOptions, migrations: MigrationsOptions? = nil) throws -> ResolvedSettings {
+        try resolve(
+            config: options.config, url: options.url, env: options.env, schema: options.schema,
+            migrationsDir: migrations?.migrationsDir)
+    }
+
+    static func resolve(
+        config: String?, url: String? = nil, env: String? = nil, schema: String? = nil, migrationsDir: String?
+    ) throws -> ResolvedSettings {
         let flags = ConfigurationFlags(
-            configPath: options.config, url: options.url, environment: options.env, schema: options.schema,
-            migrationsDirectory: migrations?.migrationsDir)
+            configPath: config, url: url, environment: env, schema: schema, migrationsDirectory: migrationsDir)
         let resolved = try ResolvedConfiguration.load(
             flags: flags, environment: ProcessInfo.processInfo.environment,
             currentDirectory: FileManager.default.currentDirectoryPath)

@@ -178,8 +178,11 @@ struct ConcurrencyTests {
         let running = Task { try await runner.start() }
         let admin = try await PostgresConnection.connect(fixture.db.admin)
         for _ in 0..<500 {
-            let done = try await text(admin, "SELECT coalesce(max(rows_done), 0) FROM slipway.backfills WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'slipway')")
-            if let done, Int(done) ?? 0 > 100 { break }
+            if try await text(admin, "SELECT to_regclass('slipway.backfills') IS NOT NULL") == "t",
+                let done = try await text(admin, "SELECT coalesce(max(rows_done), 0) FROM slipway.backfills"), Int(done) ?? 0 > 100
+            {
+                break
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         running.cancel()

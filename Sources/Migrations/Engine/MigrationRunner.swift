@@ -351,24 +351,36 @@ public struct MigrationRunner: Sendable {
         for file in files {
             for located in file.operations {
                 let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
-                var checks: [(expression: String, table: String, type: String?, isUp: Bool)] = []
+                var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool)] = []
                 switch located.operation {
                 case .addColumn(let op):
-                    if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.type, true)) }
+                    if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.name, op.column.type, true)) }
                 case .dropColumn(let op):
                     if let down = op.down, let type = tables[op.table]?.column(op.column)?.type {
-                        checks.append((down, op.table, type, false))
+                        checks.append((down, op.table, op.column, type, false))
                     }
                 default: break
                 }
                 for check in checks {
                     let cast = check.type.map { "::\($0)" } ?? ""
+                    let source = PostgresIdentifier.qualified(schema, check.table)
                     do {
                         // Parsed and planned (so names and types are checked), never executed, always rolled back.
                         try await session.unsafeExecuteRaw("BEGIN")
                         try await session.unsafeExecuteRaw(
-                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT (\(check.expression))\(cast) FROM \(PostgresIdentifier.qualified(schema, check.table)) LIMIT 0",
+                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT (\(check.expression))\(cast) FROM \(source) LIMIT 0",
                             origin: origin)
+                        // An explicit cast accepts any text (`'paid'::integer` only fails per row, in the backfill,
+                        // after DDL), so also check the type the way the trigger assigns it: an INSERT into a
+                        // throwaway temp column of the target type applies assignment coercion.
+                        if let type = check.type, try await session.query(
+                            "SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok")[0].decode("ok", as: Bool.self)
+                        {
+                            let column = PostgresIdentifier.quote(check.column)
+                            try await session.unsafeExecuteRaw(
+                                "CREATE TEMP TABLE _slipway_expression_check (\(column) \(type)); INSERT INTO pg_temp._slipway_expression_check (\(column)) SELECT (\(check.expression)) FROM \(source) LIMIT 0",
+                                origin: origin)
+                        }
                         try await session.unsafeExecuteRaw("ROLLBACK")
                     } catch let error as PostgresError {
                         _ = try? await session.unsafeExecuteRaw("ROLLBACK")

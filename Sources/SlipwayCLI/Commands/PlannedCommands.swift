@@ -48,6 +48,3 @@ struct VersionSchemaCommand: PlannedCommand {
 struct URLCommand: PlannedCommand {
     static let configuration = planned("url", "Print a connection URL with the version schema on its search_path.")
 }
-struct LintPlaceholder: PlannedCommand {
-    static let configuration = planned("lint", "Lint migration SQL statically.")
-}

@@ -162,6 +162,7 @@ extension ConfigurationDecoder {
         if let value = stringArray(table, "disable", prefix) { settings.disable = value }
         if let value = stringArray(table, "enable", prefix) { settings.enable = value }
         if let value = choice(table, "fail_on", prefix, as: LintSection.FailOn.self) { settings.failOn = value }
+        if let value = integer(table, "postgres_version", prefix, minimum: 9) { settings.postgresVersion = value }
         if let severity = self.table(table, "severity", prefix) {
             let path = Self.join(prefix, "severity")
             for entry in severity.entries {

@@ -1,7 +1,7 @@
 /// `[lint]`: which lint rules run and when findings fail the command.
 public struct LintSection: Sendable, Hashable {
     /// The keys `[lint]` accepts.
-    public static let keys = ["disable", "enable", "fail_on", "severity"]
+    public static let keys = ["disable", "enable", "fail_on", "severity", "postgres_version"]
 
     /// The lowest severity that makes `slipway lint`/`plan` fail.
     public enum FailOn: String, Sendable, Hashable, CaseIterable {
@@ -31,6 +31,8 @@ public struct LintSection: Sendable, Hashable {
     public var failOn: FailOn = .error
     /// Per-rule severity overrides (`[lint.severity]`, rule id → severity).
     public var severity: [String: Severity] = [:]
+    /// The PostgreSQL major version the SQL targets (`postgres_version`), for version-aware rules.
+    public var postgresVersion: Int?
 
     /// The defaults.
     public init() {}
