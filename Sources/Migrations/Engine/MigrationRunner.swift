@@ -386,7 +386,10 @@ public struct MigrationRunner: Sendable {
                         _ = try? await session.unsafeExecuteRaw("ROLLBACK")
                         let message = "`\(check.isUp ? "up" : "down")` expression does not work on \(check.table): \(error.message)"
                         if check.isUp || strict {
-                            throw MigrationError(.invalidMigration, message, origin: origin, underlying: error.detailedDescription)
+                            throw MigrationError(
+                                .invalidMigration, message, origin: origin,
+                                hint: error.sqlState?.description == "42804" ? "cast the expression to \(check.type ?? "the column's type") explicitly if the conversion is intended" : error.serverError?.hint,
+                                underlying: error.detailedDescription)
                         }
                         events(RunnerEvent("warning", "\(origin): \(message) (rows written by new-version clients will fail)"))
                     }
