@@ -130,17 +130,22 @@ struct ConcurrencyTests {
         try await createOrders(app, rows: 2000)
         try fixture.write("0001_fulfillment.yaml", Self.migration)
         let first = MigrationRunner(
-            connection: fixture.db.app, migrationsDirectory: fixture.directory, batchSize: 20, batchPauseMs: 20)
+            connection: fixture.db.app, migrationsDirectory: fixture.directory, batchSize: 20, batchPauseMs: 40)
         let running = Task { try await first.start() }
 
         // Wait until the first runner holds the lock.
         let admin = try await PostgresConnection.connect(fixture.db.admin)
         var holderPID: String?
-        for _ in 0..<400 {
-            holderPID = try await text(
-                admin,
-                "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'slipway start'")
-            if holderPID != nil { break }
+        for _ in 0..<1000 {
+            // Once the backfill has made progress, the first runner surely holds the session lock.
+            if try await text(admin, "SELECT to_regclass('slipway.backfills') IS NOT NULL") == "t",
+                let done = try await text(admin, "SELECT coalesce(max(rows_done), 0) FROM slipway.backfills"), Int(done) ?? 0 > 0
+            {
+                holderPID = try await text(
+                    admin,
+                    "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'slipway start'")
+                break
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         let pid = try #require(holderPID)
@@ -159,7 +164,9 @@ struct ConcurrencyTests {
         #expect(waited.phase == "completed")
         let started = try await running.value
         #expect(started.phase == "active")
-        #expect(fixture.events.all.contains { $0.kind == "lock-wait" && $0.message.contains("pid \(pid)") })
+        #expect(
+            fixture.events.all.contains { $0.kind == "lock-wait" && $0.message.contains("pid \(pid)") },
+            "\(fixture.events.all.map { "\($0.kind): \($0.message)" })")
         #expect(try await text(admin, "SELECT count(*) FROM orders WHERE fulfillment_status IS DISTINCT FROM CASE WHEN status = 'delivered' THEN 'completed' ELSE 'pending' END") == "0")
         // And a waiting start after that reports there is nothing to do.
         let nothing = await #expect(throws: MigrationError.self) { try await fixture.runner(wait: true).start() }

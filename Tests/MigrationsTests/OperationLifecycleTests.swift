@@ -19,14 +19,19 @@ func text(_ connection: PostgresConnection, _ sql: String) async throws -> Strin
 }
 
 extension EngineFixture {
-    /// Creates `orders_reader` (cluster-wide, idempotent) and grants it SELECT on `table`, so dumps include a grant.
+    /// Creates `slipway_test_reader` (cluster-wide, idempotent) and grants it SELECT on `table`, so dumps include a grant.
     func grantReader(on table: String) async throws {
         let admin = try await PostgresConnection.connect(db.admin)
         try await admin.unsafeExecuteRaw(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orders_reader') THEN CREATE ROLE orders_reader; END IF; END $$")
+            """
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'slipway_test_reader') THEN CREATE ROLE slipway_test_reader; END IF;
+            EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL;
+            END $$
+            """)
         await admin.close()
         let app = try await app()
-        try await app.unsafeExecuteRaw("GRANT SELECT ON \(table) TO orders_reader")
+        try await app.unsafeExecuteRaw("GRANT SELECT ON \(table) TO slipway_test_reader")
         await app.close()
     }
 
@@ -369,6 +374,8 @@ struct DropColumnLifecycleTests {
             try await old.unsafeExecuteRaw("INSERT INTO accounts (name, nickname) VALUES ('Linus', 'penguin')")
             let new = try await fixture.client(version: "public_0001_drop_nickname")
             try await new.unsafeExecuteRaw("INSERT INTO accounts (name) VALUES ('Grace')")
+            // Table privileges were copied to the view.
+            #expect(try await fixture.lines("SELECT has_table_privilege('slipway_test_reader', 'public_0001_drop_nickname.accounts', 'SELECT')") == ["t"])
         }
         #expect(try await fixture.lines("SELECT name, nickname FROM accounts WHERE id > 200 ORDER BY id") == ["Linus|penguin", "Grace|grace"])
         #expect(try await fixture.lines("SELECT nickname FROM accounts WHERE id = 5") == ["nick5"])

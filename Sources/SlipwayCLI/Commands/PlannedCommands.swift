@@ -17,10 +17,6 @@ private func planned(_ name: String, _ abstract: String) -> CommandConfiguration
     CommandConfiguration(commandName: name, abstract: "\(abstract) [planned]")
 }
 
-struct NewCommand: PlannedCommand {
-    static let configuration = planned("new", "Create a new migration file from a template.")
-    @Argument var name: String?
-}
 struct PlanCommand: PlannedCommand {
     static let configuration = planned("plan", "Show every statement, lock, rewrite and risk of the pending migrations.")
 }
@@ -41,10 +37,4 @@ struct ImportCommand: PlannedCommand {
 }
 struct DriftCommand: PlannedCommand {
     static let configuration = planned("drift", "Compare the live schema with the recorded one.")
-}
-struct VersionSchemaCommand: PlannedCommand {
-    static let configuration = planned("version-schema", "Print the version schema an application should use.")
-}
-struct URLCommand: PlannedCommand {
-    static let configuration = planned("url", "Print a connection URL with the version schema on its search_path.")
 }
