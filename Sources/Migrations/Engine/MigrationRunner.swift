@@ -254,6 +254,7 @@ public struct MigrationRunner: Sendable {
                    coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?') AS since
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND ((l.classid::int8 << 32) | l.objid::int8) = hashtextextended(\(lockKey), 0)
             """)
         guard let row = rows.first else { return "a session that just released it" }

@@ -71,6 +71,25 @@ func makeRunner(
         waitForLock: run?.wait ?? false, strict: run?.strict ?? false, events: { terminal.render($0) })
 }
 
+/// A command that runs one `MigrationRunner` operation with the shared connection, migrations, run and
+/// output options.
+protocol RunnerCommand: AsyncParsableCommand {
+    var connection: ConnectionOptions { get }
+    var migrations: MigrationsOptions { get }
+    var run: RunOptions { get }
+    var output: OutputOptions { get }
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws
+}
+
+extension RunnerCommand {
+    func run() async throws {
+        let terminal = output.terminal
+        try await terminal.reporting {
+            try await perform(makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal), terminal)
+        }
+    }
+}
+
 struct StartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
@@ -105,7 +124,7 @@ struct StartCommand: AsyncParsableCommand {
     }
 }
 
-struct CompleteCommand: AsyncParsableCommand {
+struct CompleteCommand: RunnerCommand {
     static let configuration = CommandConfiguration(
         commandName: "complete",
         abstract: "Contract: finish the active version once every client uses it.",
@@ -122,15 +141,12 @@ struct CompleteCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func run() async throws {
-        let terminal = output.terminal
-        try await terminal.reporting {
-            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).complete()
-        }
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
+        _ = try await runner.complete()
     }
 }
 
-struct RollbackCommand: AsyncParsableCommand {
+struct RollbackCommand: RunnerCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Undo the active or interrupted version; rows written by old clients are kept.",
@@ -147,15 +163,12 @@ struct RollbackCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func run() async throws {
-        let terminal = output.terminal
-        try await terminal.reporting {
-            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).rollback()
-        }
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
+        _ = try await runner.rollback()
     }
 }
 
-struct ResumeCommand: AsyncParsableCommand {
+struct ResumeCommand: RunnerCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Continue an interrupted start, backfill, complete or rollback from its recorded step.",
@@ -170,11 +183,8 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func run() async throws {
-        let terminal = output.terminal
-        try await terminal.reporting {
-            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal).resume()
-        }
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
+        _ = try await runner.resume()
     }
 }
 
