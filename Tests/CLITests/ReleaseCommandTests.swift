@@ -44,6 +44,40 @@ struct ReleaseCommandTests {
         #expect(nothing.status == 6)
     }
 
+    @Test func slipwayTomlConfiguresTheRelease() async throws {
+        let repository = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: repository) }
+        try await git(repository, ["init", "-q", "-b", "trunk"])
+        try #"""
+            [release]
+            branch = "trunk"
+            tag_prefix = "release-"
+            first_version = "1.0.0"
+
+            [release.hooks]
+            after = ["echo \"$SLIPWAY_RELEASE_VERSION\" > hook-ran.txt"]
+
+            [[release.version_files]]
+            path = "VERSION"
+            kind = "file"
+            """#.write(toFile: repository + "/slipway.toml", atomically: true, encoding: .utf8)
+        try "0.0.0\n".write(toFile: repository + "/VERSION", atomically: true, encoding: .utf8)
+        try "hook-ran.txt\n".write(toFile: repository + "/.gitignore", atomically: true, encoding: .utf8)
+        try await git(repository, ["add", "."])
+        try await git(repository, ["commit", "-q", "-m", "feat: initial"])
+        let cut = try await CLI.run(["release", "cut", "--repo", repository])
+        #expect(cut.status == 0, "\(cut.stdout)\n\(cut.stderr)")
+        let tags = try await ChildProcess.capture(["/usr/bin/env", "git", "-C", repository, "tag", "--list"])
+        #expect(tags.stdout == "release-1.0.0\n")
+        #expect(try String(contentsOfFile: repository + "/VERSION", encoding: .utf8).contains("1.0.0"))
+        #expect(try String(contentsOfFile: repository + "/hook-ran.txt", encoding: .utf8) == "1.0.0\n")
+
+        try "[release]\nbrnach = \"x\"\n".write(toFile: repository + "/slipway.toml", atomically: true, encoding: .utf8)
+        let invalid = try await CLI.run(["release", "next", "--repo", repository])
+        #expect(invalid.status == 3)
+        #expect(invalid.stderr.contains("slipway.toml:2:1"))
+    }
+
     @Test func checkRejectsANonConventionalTitle() async throws {
         let good = try await CLI.run(["release", "check", "--message", "fix(cli): handle empty input"])
         #expect(good.status == 0, "\(good.stdout) \(good.stderr)")

@@ -353,6 +353,28 @@ public struct MigrationRunner: Sendable {
             for located in file.operations {
                 let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
                 var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool)] = []
+                // Column types and defaults, parsed before any DDL (`SELECT NULL::type`, `SELECT (default)::type`).
+                var columns: [(name: String, type: String, defaultValue: String?)] = []
+                switch located.operation {
+                case .createTable(let op): columns = op.columns.map { ($0.name, $0.type, $0.default) }
+                case .addColumn(let op): columns = [(op.column.name, op.column.type, op.column.default)]
+                default: break
+                }
+                for column in columns {
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        try await session.unsafeExecuteRaw("SELECT NULL::\(column.type)", origin: origin)
+                        if let defaultValue = column.defaultValue {
+                            try await session.unsafeExecuteRaw("SELECT (\(defaultValue))::\(column.type)", origin: origin)
+                        }
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                    } catch let error as PostgresError {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw MigrationError(
+                            .invalidMigration, "column \"\(column.name)\": type or default does not work: \(error.message)",
+                            origin: origin, hint: error.serverError?.hint, underlying: error.detailedDescription)
+                    }
+                }
                 switch located.operation {
                 case .addColumn(let op):
                     if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.name, op.column.type, true)) }

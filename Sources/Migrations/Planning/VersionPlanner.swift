@@ -36,6 +36,8 @@ public struct VersionPlanner: Sendable {
         var added: [ComputedColumn] = []
         var dropped: [ComputedColumn] = []
         var needsBackfill = false
+        /// The operation that made the table need a backfill (for errors).
+        var backfillOrigin: String?
 
         func physical(_ logical: String) -> String? { columns.first { $0.logical == logical }?.physical }
     }
@@ -143,6 +145,7 @@ public struct VersionPlanner: Sendable {
                                 "ADD COLUMN IF NOT EXISTS \(PostgresIdentifier.quote(Self.needsBackfillColumn)) boolean NOT NULL DEFAULT true")
                         }
                         model.needsBackfill = true
+                        model.backfillOrigin = origin
                     }
                     expand.append(MigrationStep(
                         "add column \(column.name) to \(op.table) (as \(physical) until complete)",
@@ -332,7 +335,7 @@ public struct VersionPlanner: Sendable {
                 throw MigrationError(
                     .invalidMigration,
                     "table \"\(name)\" has no primary key or UNIQUE NOT NULL key, which the backfill walks",
-                    hint: "add a primary key first")
+                    origin: model.backfillOrigin, hint: "add a primary key first")
             }
             let types = key.map { column in info.column(column)?.type ?? "text" }
             start.append(MigrationStep(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Releases
 import Slipway
+import SlipwayConfig
 
 /// `slipway release …`: versions from Conventional Commits, changelog, version files, manifest, tag.
 struct ReleaseCommand: AsyncParsableCommand {
@@ -26,8 +27,16 @@ struct ReleaseSharedOptions: ParsableArguments {
     @Option(name: .customLong("branch"), help: ArgumentHelp("Release branch (default main).", valueName: "name"))
     var branch: String?
 
-    func manager() -> ReleaseManager {
-        var configuration = ReleaseConfiguration()
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: slipway.toml in the repository or a parent).", valueName: "path"))
+    var config: String?
+
+    /// The `[release]` section of slipway.toml (defaults when there is none), then the flags.
+    func manager() throws -> ReleaseManager {
+        let flags = ConfigurationFlags(configPath: config)
+        let resolved = try ResolvedConfiguration.load(
+            flags: flags, environment: ProcessInfo.processInfo.environment,
+            currentDirectory: (repository as NSString).standardizingPath == "." ? FileManager.default.currentDirectoryPath : repository)
+        var configuration = try resolved.release.releaseConfiguration()
         if let tagPrefix { configuration.tagPrefix = tagPrefix }
         if let branch { configuration.releaseBranch = branch }
         return ReleaseManager(directory: repository, configuration: configuration)
@@ -169,7 +178,7 @@ struct ReleaseCheck: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await runRelease(output) {
-            if let message { return shared.manager().check(message: message) }
+            if let message { return try shared.manager().check(message: message) }
             return try await shared.manager().check(range: range, path: shared.path)
         }
         if !result.passed { throw ExitCode(SlipwayExitCode.findings.rawValue) }
