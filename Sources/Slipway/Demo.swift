@@ -3,6 +3,7 @@ import LocalPostgres
 import Migrations
 import PostgresClient
 import Releases
+import SQLLint
 
 /// `slipway demo`: the main job on the embedded default — a throwaway local PostgreSQL with a realistic
 /// `orders` table. Each step is reported through ``DemoEvent`` so the CLI can render text or JSON.
@@ -153,6 +154,20 @@ public struct Demo: Sendable {
                     report(Event(step: event.kind, message: "  " + event.message, durationMs: event.durationMs, figures: event.figures))
                 }
             })
+        // The DBA's preview first: every step, its lock, and the findings.
+        let (plan, tables, sizes) = try await runner.plan()
+        let planReport = MigrationPlanReport.make(plan: plan, tables: tables, sizes: sizes, lint: LintConfiguration())
+        var preview: [String] = []
+        for phase in planReport.phases where phase.name != "rollback" {
+            for step in phase.steps {
+                let locks = step.impact.locks.map { "\($0.mode)\(step.impact.catalogOnly ? " (catalog only)" : "")" }
+                preview.append("\(phase.name): \(step.summary) — \(locks.isEmpty ? "no table lock" : locks.joined(separator: ", "))")
+            }
+        }
+        report(Event(
+            step: "plan",
+            message: "plan (`slipway plan`): \(planReport.findings.count) findings\n    " + preview.joined(separator: "\n    "),
+            figures: ["findings": String(planReport.findings.count), "steps": String(preview.count)]))
         _ = elapsed()
         let record = try await runner.start()
         let duringStart = await traffic.takeWindow()

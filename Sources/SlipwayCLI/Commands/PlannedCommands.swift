@@ -17,9 +17,6 @@ private func planned(_ name: String, _ abstract: String) -> CommandConfiguration
     CommandConfiguration(commandName: name, abstract: "\(abstract) [planned]")
 }
 
-struct PlanCommand: PlannedCommand {
-    static let configuration = planned("plan", "Show every statement, lock, rewrite and risk of the pending migrations.")
-}
 struct DeployCommand: PlannedCommand {
     static let configuration = planned("deploy", "Plan gate, backup, start, health gate and complete for an environment.")
 }

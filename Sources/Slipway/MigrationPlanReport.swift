@@ -1,0 +1,237 @@
+import Foundation
+import Migrations
+import SQLLint
+
+/// `slipway plan`: every step of start, complete and rollback for the pending migrations, with the lock each
+/// takes and on what, rewrites and scans, row estimates from the catalog, estimated durations, and findings
+/// with their safe alternative.
+public struct MigrationPlanReport: Sendable, Codable {
+    /// One step as the DBA sees it.
+    public struct Step: Sendable, Codable {
+        public var summary: String
+        public var origin: String?
+        /// `transaction`, `concurrent`, `user-sql`, `version-schema`, `trigger`, `backfill`.
+        public var kind: String
+        /// The SQL as Slipway sends it (steps built from the catalog at run time say so).
+        public var statements: [String]
+        public var impact: StepImpact
+        /// Estimated rows of the table the step works on (`pg_class.reltuples`).
+        public var estimatedRows: Int?
+        /// Total size of that table with its indexes, in bytes.
+        public var tableBytes: Int?
+        /// A rough duration estimate in seconds (once the lock is granted).
+        public var estimatedSeconds: Double?
+    }
+
+    /// One phase (`start`, `complete`, `rollback`).
+    public struct Phase: Sendable, Codable {
+        public var name: String
+        public var steps: [Step]
+    }
+
+    /// A risk or note, with what to do instead.
+    public struct Finding: Sendable, Codable {
+        /// `error`, `warning` or `info`.
+        public var severity: String
+        /// A lint rule id, or a plan check id (`plan-large-backfill`, …).
+        public var rule: String
+        public var message: String
+        public var suggestion: String?
+        public var origin: String?
+    }
+
+    public var schema: String
+    public var version: String
+    /// The schema applications switch to.
+    public var versionSchema: String
+    public var previousVersionSchema: String?
+    public var migrations: [String]
+    public var phases: [Phase]
+    public var findings: [Finding]
+
+    /// Builds the report from a plan and the catalog it was made from.
+    public static func make(
+        plan: VersionPlan, tables: [String: TableInfo], sizes: [String: Int], lint: LintConfiguration
+    ) -> MigrationPlanReport {
+        var findings = plan.warnings.map { Finding(severity: "warning", rule: "plan-warning", message: $0, suggestion: nil, origin: nil) }
+        func step(_ step: MigrationStep) -> Step {
+            let impact = StepImpact.of(step, schema: plan.schema)
+            var kind = "transaction"
+            var statements: [String] = []
+            var table: String?
+            switch step.action {
+            case .transaction(let sql, _): statements = sql
+            case .concurrent(let sql, _):
+                kind = "concurrent"
+                statements = [sql]
+            case .userSQL(let sql):
+                kind = "user-sql"
+                statements = [sql]
+            case .createVersionSchema(let spec):
+                kind = "version-schema"
+                statements = ["CREATE SCHEMA \"\(spec.versionSchema)\"; CREATE VIEW … per table (built from the catalog at run time)"]
+            case .installTrigger(let spec):
+                kind = "trigger"
+                table = spec.table
+                statements = ["CREATE OR REPLACE FUNCTION \"\(spec.schema)\".\"\(spec.functionName)\"() …; CREATE TRIGGER \"\(spec.triggerName)\" BEFORE INSERT OR UPDATE ON \"\(spec.schema)\".\"\(spec.table)\" FOR EACH ROW …"]
+            case .backfill(let spec):
+                kind = "backfill"
+                table = spec.table
+                statements = ["UPDATE \"\(spec.schema)\".\"\(spec.table)\" SET \"_slipway_needs_backfill\" = false … in batches of \(spec.batchSize) by (\(spec.key.joined(separator: ", ")))"]
+            }
+            if table == nil, let relation = impact.locks.first?.relation {
+                let name = relation.split(separator: ".").last.map(String.init) ?? relation
+                if tables[name] != nil { table = name }
+            }
+            let rows = table.flatMap { tables[$0]?.estimatedRows }.map { max($0, 0) }
+            var seconds: Double?
+            if let rows {
+                if impact.updatesRows {
+                    seconds = Double(rows) / 20_000
+                } else if impact.scans && kind == "concurrent" {
+                    seconds = Double(rows) / 500_000 + 0.05
+                } else if impact.scans {
+                    seconds = Double(rows) / 2_000_000 + 0.01
+                } else {
+                    seconds = 0.01
+                }
+            }
+            return Step(
+                summary: step.summary, origin: step.origin, kind: kind, statements: statements, impact: impact,
+                estimatedRows: rows, tableBytes: table.flatMap { sizes[$0] }, estimatedSeconds: seconds)
+        }
+        let start = plan.start.map(step)
+        let complete = plan.complete.map(step)
+        let rollback = plan.rollbackSteps(startCursor: plan.start.count).map(step)
+
+        // Lint the raw SQL the migration runs.
+        for migrationStep in plan.start + plan.complete {
+            guard case .userSQL(let sql) = migrationStep.action else { continue }
+            var configuration = lint
+            configuration.lockTimeoutManagedByRunner = true
+            let result = SQLLinter(configuration: configuration).lint(sql, file: migrationStep.origin ?? "sql")
+            for finding in result.findings {
+                findings.append(Finding(
+                    severity: finding.severity.rawValue, rule: finding.ruleID, message: finding.message,
+                    suggestion: finding.suggestion, origin: migrationStep.origin))
+            }
+        }
+        for planned in start where planned.kind == "backfill" {
+            if let rows = planned.estimatedRows, rows > 1_000_000 {
+                findings.append(Finding(
+                    severity: "warning", rule: "plan-large-backfill",
+                    message: "\(planned.summary): about \(rows) rows, roughly \(Int((planned.estimatedSeconds ?? 0) / 60)) min of batched updates (WAL, dead tuples, other row triggers fire)",
+                    suggestion: "throttle with --batch-pause, run it off-peak, and watch replication lag", origin: planned.origin))
+            }
+        }
+        for planned in start + complete where planned.impact.locks.contains(where: { $0.mode == "ACCESS EXCLUSIVE" }) && planned.impact.rewrites {
+            findings.append(Finding(
+                severity: "error", rule: "plan-rewrite", message: "\(planned.summary) rewrites the table under ACCESS EXCLUSIVE",
+                suggestion: "add a new column and backfill it instead", origin: planned.origin))
+        }
+        return MigrationPlanReport(
+            schema: plan.schema, version: plan.version, versionSchema: plan.versionSchema,
+            previousVersionSchema: plan.previousVersionSchema, migrations: plan.migrations,
+            phases: [Phase(name: "start", steps: start), Phase(name: "complete", steps: complete), Phase(name: "rollback", steps: rollback)],
+            findings: findings)
+    }
+
+    /// Whether any finding is at or above `level` (`error`, `warning`; `none` never fails).
+    public func fails(at level: String) -> Bool {
+        switch level {
+        case "warning": return findings.contains { $0.severity == "warning" || $0.severity == "error" }
+        case "error": return findings.contains { $0.severity == "error" }
+        default: return false
+        }
+    }
+
+    /// Text for people, readable in an 80-column terminal.
+    public func renderText() -> String {
+        var lines: [String] = []
+        lines.append("Plan for version \(version) (\(migrations.joined(separator: ", "))) in schema \(schema)")
+        lines.append("New clients: search_path = \(versionSchema), \(schema)")
+        for phase in phases {
+            lines.append("")
+            lines.append("\(phase.name.uppercased()) (\(phase.steps.count) steps)")
+            for (index, step) in phase.steps.enumerated() {
+                lines.append("\(index + 1). \(step.summary)")
+                if let origin = step.origin { lines.append("   from: \(origin)") }
+                for lock in step.impact.locks {
+                    let blocking = lock.blocksReads ? "blocks reads and writes" : lock.blocksWrites ? "blocks writes" : "reads and writes continue"
+                    lines.append("   lock: \(lock.mode) on \(lock.relation) (\(blocking)\(step.impact.catalogOnly ? ", catalog change only" : ""))")
+                }
+                var facts: [String] = []
+                if step.impact.rewrites { facts.append("REWRITES the table") }
+                if step.impact.scans { facts.append("scans the table") }
+                if step.impact.updatesRows { facts.append("updates every row") }
+                if let rows = step.estimatedRows { facts.append("~\(rows) rows") }
+                if let bytes = step.tableBytes { facts.append(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .binary)) }
+                if let seconds = step.estimatedSeconds { facts.append(String(format: "~%.1f s", seconds)) }
+                if !facts.isEmpty { lines.append("   " + facts.joined(separator: ", ")) }
+                for note in step.impact.notes { lines.append("   note: \(note)") }
+                for statement in step.statements {
+                    let oneLine = statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                    lines += Self.wrap(oneLine, first: "   sql: ", rest: "        ", width: 80)
+                }
+            }
+        }
+        lines.append("")
+        if findings.isEmpty {
+            lines.append("Findings: none")
+        } else {
+            lines.append("Findings:")
+            for finding in findings {
+                lines.append("- \(finding.severity) [\(finding.rule)] \(finding.origin.map { "\($0): " } ?? "")\(finding.message)")
+                if let suggestion = finding.suggestion { lines.append("  safe alternative: \(suggestion)") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Wraps `text` at spaces to `width` columns (a longer word stays whole).
+    static func wrap(_ text: String, first: String, rest: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = first
+        var currentIsEmpty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !currentIsEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = rest + word
+            } else {
+                current += (currentIsEmpty ? "" : " ") + word
+            }
+            currentIsEmpty = false
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// Markdown for pull-request comments.
+    public func renderMarkdown() -> String {
+        var lines = ["### Slipway plan: `\(version)`", "", "New clients use `search_path = \(versionSchema), \(schema)`.", ""]
+        for phase in phases {
+            lines.append("#### \(phase.name.capitalized)")
+            lines.append("")
+            lines.append("| # | step | lock | rows | est. | notes |")
+            lines.append("|---:|---|---|---:|---:|---|")
+            for (index, step) in phase.steps.enumerated() {
+                let locks = step.impact.locks.map { "`\($0.mode)` on `\($0.relation)`" }.joined(separator: "<br>")
+                var notes: [String] = []
+                if step.impact.rewrites { notes.append("**rewrite**") }
+                if step.impact.scans { notes.append("scan") }
+                if step.impact.updatesRows { notes.append("updates every row") }
+                if step.impact.catalogOnly { notes.append("catalog only") }
+                lines.append(
+                    "| \(index + 1) | \(step.summary.replacingOccurrences(of: "|", with: "\\|")) | \(locks.isEmpty ? "—" : locks) | \(step.estimatedRows.map(String.init) ?? "") | \(step.estimatedSeconds.map { String(format: "%.1f s", $0) } ?? "") | \(notes.joined(separator: ", ")) |")
+            }
+            lines.append("")
+        }
+        lines.append("#### Findings")
+        lines.append("")
+        if findings.isEmpty { lines.append("None.") }
+        for finding in findings {
+            lines.append("- **\(finding.severity)** `\(finding.rule)`: \(finding.message)\(finding.suggestion.map { " — *\($0)*" } ?? "")")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
