@@ -15,7 +15,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             """,
         version: SlipwayVersion.current,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, ValidateCommand.self, StatusCommand.self, DemoCommand.self, SandboxCommand.self,
+            InitCommand.self, ConfigCommand.self, AuditCommand.self, ValidateCommand.self, StatusCommand.self, DemoCommand.self, SandboxCommand.self,
             NewCommand.self, PlanCommand.self, LintCommand.self, StartCommand.self, CompleteCommand.self,
             RollbackCommand.self, ResumeCommand.self, HistoryCommand.self, MigrateCommand.self, DeployCommand.self,
             BackfillCommand.self, ReleaseCommand.self, BackupCommand.self, BaselineCommand.self,

@@ -45,8 +45,19 @@ struct MigrationCommandTests {
         let url = try await CLI.run(["url"] + common)
         #expect(url.stdout.contains("search_path=public_0001_orders_fulfillment_status,public"))
 
-        let complete = try await CLI.run(["complete"] + common)
+        let auditFile = directory + "/audit.jsonl"
+        let complete = try await CLI.run(["complete", "--audit-log", auditFile] + common)
         #expect(complete.status == 0, "\(complete.stderr)")
+        let auditLines = try String(contentsOfFile: auditFile, encoding: .utf8).split(separator: "\n")
+        #expect(auditLines.count == 1)
+        #expect(auditLines.first?.contains("\"command\":\"complete\"") == true)
+        let audit = try await CLI.run(["audit", "--format", "json", "--url", db.appConnectionString])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]])
+        // Newest first: complete, the refused second start (nothing to do), start.
+        #expect(entries.map { $0["command"] as? String } == ["complete", "start", "start"])
+        #expect(entries.map { $0["outcome"] as? String } == ["success", "failure", "success"])
+        #expect(entries[2]["version"] as? String == "0001_orders_fulfillment_status")
+        #expect(entries[0]["dbRole"] as? String == db.role)
         let history = try await CLI.run(["history", "--format", "json"] + common)
         #expect(history.stdout.contains("\"phase\" : \"completed\""))
         let column = try await setup.query(

@@ -5,10 +5,12 @@ import PostgresClient
 ///
 /// Tables: `versions` (one row per started version: phase, step cursor, the persisted plan, actor, timings,
 /// last error), `migrations` (applied files with checksum and body), `backfills` (key cursor and counters,
-/// committed with each batch), `state_version`.
+/// committed with each batch), `audit_log` (every mutating command), `state_version`.
+///
+/// Layout versions: 1 — versions, migrations, backfills; 2 — adds audit_log.
 public struct StateStore: Sendable {
     /// The newest layout this build knows.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var stateSchema: String
     public init(stateSchema: String = "slipway") { self.stateSchema = stateSchema }
@@ -78,6 +80,26 @@ public struct StateStore: Sendable {
                     started_at timestamptz NOT NULL DEFAULT now(),
                     updated_at timestamptz NOT NULL DEFAULT now(),
                     PRIMARY KEY (schema, version, table_name)
+                );
+                CREATE TABLE IF NOT EXISTS \(q).audit_log (
+                    id bigserial PRIMARY KEY,
+                    command text NOT NULL,
+                    arguments text NOT NULL DEFAULT '',
+                    schema text,
+                    environment text,
+                    release text,
+                    version text,
+                    outcome text NOT NULL,
+                    exit_code int NOT NULL,
+                    error text,
+                    db_role text NOT NULL DEFAULT current_user,
+                    os_user text,
+                    host text,
+                    client_addr text DEFAULT inet_client_addr()::text,
+                    slipway_version text,
+                    started_at timestamptz NOT NULL,
+                    finished_at timestamptz NOT NULL DEFAULT now(),
+                    duration_ms double precision
                 );
                 INSERT INTO \(q).state_version (version) VALUES (\(Self.currentVersion)) ON CONFLICT DO NOTHING;
                 """)

@@ -23,6 +23,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Treat a `down` expression that does not compile as an error.")
     var strict = false
 
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Also append the audit entry as a JSON line to this file (default: $SLIPWAY_AUDIT_LOG).", valueName: "path"))
+    var auditLog: String?
+
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let batchPauseMs, batchPauseMs < 0 { throw ValidationError("--batch-pause must not be negative") }
@@ -78,15 +81,47 @@ protocol RunnerCommand: AsyncParsableCommand {
     var migrations: MigrationsOptions { get }
     var run: RunOptions { get }
     var output: OutputOptions { get }
-    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws
+    /// Runs the operation; returns the version it acted on, for the audit log.
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String?
 }
 
 extension RunnerCommand {
     func run() async throws {
         let terminal = output.terminal
+        let command = Self.configuration.commandName ?? "?"
         try await terminal.reporting {
-            try await perform(makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal), terminal)
+            try await audited(command, connection: connection, migrations: migrations, run: run, terminal: terminal) {
+                try await perform(makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal), terminal)
+            }
         }
+    }
+}
+
+/// Runs a mutating command and records it in the audit log (database and, if asked, a JSON-lines file),
+/// whatever its outcome.
+func audited(
+    _ command: String, connection: ConnectionOptions, migrations: MigrationsOptions, run: RunOptions, terminal: Terminal,
+    _ body: () async throws -> String?
+) async throws {
+    let started = Date()
+    let settings = try? ResolvedSettings.resolve(connection: connection, migrations: migrations)
+    let log = AuditLog(
+        connection: settings?.connection, stateSchema: settings?.stateSchema ?? "slipway",
+        jsonLinesPath: run.auditLog ?? ProcessInfo.processInfo.environment["SLIPWAY_AUDIT_LOG"])
+    func record(_ exitCode: Int32, _ error: String?, _ version: String?) async {
+        let entry = AuditLog.Entry(
+            command: command, arguments: Array(CommandLine.arguments.dropFirst()), schema: settings?.schema,
+            environment: settings?.configuration.environmentName, release: nil, version: version, exitCode: exitCode,
+            error: error, startedAt: started, slipwayVersion: SlipwayVersion.current)
+        for warning in await log.record(entry) { printError("warning: \(warning)") }
+    }
+    do {
+        let version = try await body()
+        await record(0, nil, version)
+    } catch {
+        let mapped = SlipwayError.from(error)
+        await record(mapped.exitCode.rawValue, mapped.message, nil)
+        throw error
     }
 }
 
@@ -115,10 +150,13 @@ struct StartCommand: AsyncParsableCommand {
     func run() async throws {
         let terminal = output.terminal
         try await terminal.reporting {
-            let record = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
-                .start(files: files)
-            if output.format == .text {
-                terminal.line("next: point new clients at search_path=\(record.versionSchema), then `slipway complete`")
+            try await audited("start", connection: connection, migrations: migrations, run: run, terminal: terminal) {
+                let record = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                    .start(files: files)
+                if output.format == .text {
+                    terminal.line("next: point new clients at search_path=\(record.versionSchema), then `slipway complete`")
+                }
+                return record.name
             }
         }
     }
@@ -141,8 +179,8 @@ struct CompleteCommand: RunnerCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
-        _ = try await runner.complete()
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String? {
+        try await runner.complete().name
     }
 }
 
@@ -163,8 +201,8 @@ struct RollbackCommand: RunnerCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
-        _ = try await runner.rollback()
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String? {
+        try await runner.rollback().name
     }
 }
 
@@ -183,8 +221,8 @@ struct ResumeCommand: RunnerCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var output: OutputOptions
 
-    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws {
-        _ = try await runner.resume()
+    func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String? {
+        try await runner.resume().name
     }
 }
 
@@ -209,8 +247,11 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let terminal = output.terminal
         try await terminal.reporting {
-            _ = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
-                .migrate(completeLast: complete)
+            try await audited("migrate", connection: connection, migrations: migrations, run: run, terminal: terminal) {
+                let records = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                    .migrate(completeLast: complete)
+                return records.map(\.name).joined(separator: ",")
+            }
         }
     }
 }
