@@ -52,7 +52,43 @@ struct Backfill: Sendable {
         var lastReport = started
         var batches = 0
 
+        var batchSize = spec.batchSize
+        let target = spec.targetBatchMs ?? 0
+        let minimum = max(1, spec.minBatchSize ?? min(100, spec.batchSize))
+        let maximum = max(minimum, spec.maxBatchSize ?? 50_000)
+        var retries = 0
+        var pausedFor = Duration.zero
+        var announcedPause = false
+
         while true {
+            // Live control from another terminal (`slipway backfill pause|resume|set`), read between batches.
+            let control = try await session.query(
+                """
+                SELECT paused, requested_batch_size FROM \(unsafeRaw: state).backfills
+                WHERE schema = \(spec.schema) AND version = \(version) AND table_name = \(spec.table)
+                """)
+            if let row = control.first {
+                if try row.decode("paused", as: Bool.self) {
+                    if !announcedPause {
+                        events(RunnerEvent("backfill-paused", "\(spec.table): paused by `slipway backfill pause`; waiting for `slipway backfill resume`"))
+                        announcedPause = true
+                    }
+                    let pauseStarted = ContinuousClock.now
+                    try await Task.sleep(for: .milliseconds(250))
+                    pausedFor += ContinuousClock.now - pauseStarted
+                    continue
+                }
+                if announcedPause {
+                    events(RunnerEvent("backfill-resumed", "\(spec.table): resumed"))
+                    announcedPause = false
+                }
+                if let requested = try row.decode("requested_batch_size", as: Int?.self), requested != batchSize {
+                    events(RunnerEvent("backfill-batch-size", "\(spec.table): batch size set to \(requested) by `slipway backfill set`"))
+                    batchSize = requested
+                }
+            }
+            let fixedSize = control.first.flatMap { try? $0.decode("requested_batch_size", as: Int?.self) } != nil
+
             var where_ = ""
             if let cursor {
                 let bounds = zip(cursor.indices, spec.keyTypes).map { index, type in "$\(index + 1)::\(type)" }
@@ -60,7 +96,7 @@ struct Backfill: Sendable {
             }
             let sql = """
                 WITH batch AS (
-                    SELECT \(keyList) FROM \(table) \(where_) ORDER BY \(keyList) LIMIT \(spec.batchSize)
+                    SELECT \(keyList) FROM \(table) \(where_) ORDER BY \(keyList) LIMIT \(batchSize)
                 ), touched AS (
                     UPDATE \(table) AS target SET \(marker) = false FROM batch
                     WHERE \(targetRow) = \(batchRow) AND target.\(marker)
@@ -74,7 +110,9 @@ struct Backfill: Sendable {
             let lockSettings = lock
             let spec = self.spec
             let version = self.version
-            let (scanned, touched, last): (Int, Int, [String]?) = try await withLockRetry {
+            let currentSize = batchSize
+            let batchStarted = ContinuousClock.now
+            let (scanned, touched, last, attempts): (Int, Int, [String]?, Int) = try await withLockRetry {
                 try await session.transaction { tx in
                     try await tx.unsafeExecuteRaw(
                         "SET LOCAL lock_timeout = '\(lockSettings.lockTimeoutMs)ms'; SET LOCAL statement_timeout = '60s'")
@@ -86,41 +124,70 @@ struct Backfill: Sendable {
                         """
                         UPDATE \(unsafeRaw: state).backfills
                         SET cursor = coalesce(\(last)::text[], cursor), rows_done = rows_done + \(touched), batches = batches + 1,
-                            status = CASE WHEN \(scanned) < batch_size THEN 'done' ELSE status END, updated_at = now()
+                            batch_size = \(currentSize),
+                            status = CASE WHEN \(scanned) < \(currentSize) THEN 'done' ELSE status END, updated_at = now()
                         WHERE schema = \(spec.schema) AND version = \(version) AND table_name = \(spec.table)
                         """)
                     return (scanned, touched, last)
                 }
             }
+            retries += attempts - 1
+            let batchDuration = ContinuousClock.now - batchStarted
             batches += 1
             rowsDone += touched
             if let last { cursor = last }
             let now = ContinuousClock.now
-            if now - lastReport > .seconds(1) || scanned < spec.batchSize {
+            if now - lastReport > .seconds(1) || scanned < currentSize {
                 lastReport = now
-                let elapsed = Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18
+                let elapsed = Self.seconds(now - started)
                 let rate = elapsed > 0 ? Double(rowsDone) / elapsed : 0
+                let remaining = max(estimate - rowsDone, 0)
+                let eta = rate > 0 ? Double(remaining) / rate : 0
                 events(RunnerEvent(
                     "backfill-progress",
-                    "\(spec.table): \(rowsDone)/\(max(estimate, rowsDone)) rows, \(Int(rate)) rows/s, \(batches) batches",
+                    "\(spec.table): \(rowsDone)/\(max(estimate, rowsDone)) rows, \(Int(rate)) rows/s, batch \(currentSize), ETA \(Int(eta.rounded())) s",
                     figures: [
                         "table": spec.table, "rows_done": String(rowsDone), "rows_estimated": String(estimate),
-                        "rate": String(Int(rate)),
+                        "rate": String(Int(rate)), "batch_size": String(currentSize), "eta_s": String(Int(eta.rounded())),
                     ]))
             }
-            if scanned < spec.batchSize { return }
+            if scanned < currentSize {
+                let total = Self.seconds(ContinuousClock.now - started)
+                events(RunnerEvent(
+                    "backfill-summary",
+                    "\(spec.table): \(rowsDone) rows in \(String(format: "%.1f", total)) s, \(batches) batches, \(retries) lock retries, paused \(String(format: "%.1f", Self.seconds(pausedFor))) s",
+                    durationMs: total * 1000,
+                    figures: [
+                        "table": spec.table, "rows": String(rowsDone), "batches": String(batches), "retries": String(retries),
+                        "paused_s": String(format: "%.1f", Self.seconds(pausedFor)),
+                    ]))
+                return
+            }
+            // Adapt toward the target batch duration (at most ×2 or ÷2 per batch), unless fixed by `backfill set`.
+            if !fixedSize && target > 0 {
+                let milliseconds = max(Self.seconds(batchDuration) * 1000, 1)
+                let factor = min(2.0, max(0.5, Double(target) / milliseconds))
+                batchSize = min(maximum, max(minimum, Int(Double(batchSize) * factor)))
+            }
             if spec.pauseMs > 0 { try await Task.sleep(for: .milliseconds(spec.pauseMs)) }
             try Task.checkCancellation()
         }
     }
 
-    private func withLockRetry<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func withLockRetry<A: Sendable, B: Sendable, C: Sendable>(
+        _ body: () async throws -> (A, B, C)
+    ) async throws -> (A, B, C, Int) {
         var attempt = 0
         var backoff = lock.backoffInitialMs
         while true {
             attempt += 1
             do {
-                return try await body()
+                let (a, b, c) = try await body()
+                return (a, b, c, attempt)
             } catch let error as PostgresError where error.isLockTimeout && attempt < lock.maxAttempts {
                 events(RunnerEvent("retry", "backfill batch of \(spec.table) hit a lock timeout; retrying in \(backoff) ms"))
                 try await Task.sleep(for: .milliseconds(backoff))

@@ -106,4 +106,9 @@ public struct BackfillSpec: Sendable, Codable, Hashable {
     public var batchSize: Int
     /// Pause between batches, milliseconds.
     public var pauseMs: Int
+    /// Target duration of one batch, milliseconds: the batch size adapts toward it (0 = fixed size).
+    public var targetBatchMs: Int?
+    /// Bounds of the adaptive batch size.
+    public var minBatchSize: Int?
+    public var maxBatchSize: Int?
 }

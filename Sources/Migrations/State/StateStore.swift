@@ -7,10 +7,11 @@ import PostgresClient
 /// last error), `migrations` (applied files with checksum and body), `backfills` (key cursor and counters,
 /// committed with each batch), `audit_log` (every mutating command), `state_version`.
 ///
-/// Layout versions: 1 — versions, migrations, backfills; 2 — adds audit_log.
+/// Layout versions: 1 — versions, migrations, backfills; 2 — adds audit_log; 3 — live backfill control
+/// (`paused`, `requested_batch_size`, `target_batch_ms` on backfills).
 public struct StateStore: Sendable {
     /// The newest layout this build knows.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     public var stateSchema: String
     public init(stateSchema: String = "slipway") { self.stateSchema = stateSchema }
@@ -101,6 +102,9 @@ public struct StateStore: Sendable {
                     finished_at timestamptz NOT NULL DEFAULT now(),
                     duration_ms double precision
                 );
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS paused boolean NOT NULL DEFAULT false;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS requested_batch_size int;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS target_batch_ms int;
                 INSERT INTO \(q).state_version (version) VALUES (\(Self.currentVersion)) ON CONFLICT DO NOTHING;
                 """)
         }

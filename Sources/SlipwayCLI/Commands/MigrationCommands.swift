@@ -48,7 +48,9 @@ extension Terminal {
             line("  \(green("✓")) \(event.message)\(timing)")
         case "retry", "lock-wait", "cleanup": line("  \(yellow("…")) \(event.message)")
         case "warning": line("  \(yellow("warning:")) \(event.message)")
-        case "backfill-progress", "backfill-resumed": line("    \(dim(event.message))")
+        case "backfill-progress", "backfill-resumed", "backfill-batch-size": line("    \(dim(event.message))")
+        case "backfill-paused": line("  \(yellow("paused")) \(event.message)")
+        case "backfill-summary": line("  \(green("✓")) backfill summary: \(event.message)")
         case "phase": line(bold(event.message))
         default: line("  \(event.message)")
         }

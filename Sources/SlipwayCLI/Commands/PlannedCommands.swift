@@ -20,9 +20,6 @@ private func planned(_ name: String, _ abstract: String) -> CommandConfiguration
 struct DeployCommand: PlannedCommand {
     static let configuration = planned("deploy", "Plan gate, backup, start, health gate and complete for an environment.")
 }
-struct BackfillCommand: PlannedCommand {
-    static let configuration = planned("backfill", "Pause, resume or tune a running backfill.")
-}
 struct BackupCommand: PlannedCommand {
     static let configuration = planned("backup", "Create, list, verify and restore release-tied backups.")
 }

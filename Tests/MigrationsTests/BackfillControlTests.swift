@@ -1,0 +1,53 @@
+import Foundation
+import LocalPostgres
+import Migrations
+import PostgresClient
+import Testing
+
+@Suite("live backfill control")
+struct BackfillControlTests {
+    @Test func pauseResumeAndBatchSizeTakeEffectBetweenBatches() async throws {
+        let fixture = try await EngineFixture.make()
+        let app = try await fixture.app()
+        try await createOrders(app, rows: 4000)
+        try fixture.write("0001_fulfillment.yaml", fulfillmentMigration)
+        var runner = fixture.runner(batchSize: 50)
+        runner.batchPauseMs = 10
+        let started = runner
+        let task = Task { try await started.start() }
+
+        let monitor = try await fixture.app()
+        func rowsDone() async throws -> Int {
+            let rows = try await monitor.query(
+                "SELECT coalesce(max(rows_done), 0)::int8 AS n FROM pg_namespace n LEFT JOIN slipway.backfills b ON true WHERE n.nspname = 'slipway'")
+            return try rows.first?.decode("n", as: Int.self) ?? 0
+        }
+        // Wait until the backfill has made progress.
+        for _ in 0..<400 {
+            if (try? await rowsDone()) ?? 0 > 0 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        let control = BackfillControl(connection: fixture.db.app)
+        let paused = try await control.setPaused(true)
+        #expect(paused == ["orders"])
+        try await Task.sleep(for: .milliseconds(400))  // the batch in flight finishes
+        let atPause = try await rowsDone()
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await rowsDone() == atPause, "the backfill kept going while paused")
+        #expect(atPause < 4000)
+
+        try await control.setBatchSize(37)
+        try await control.setPaused(false)
+        let record = try await task.value
+        #expect(record.phase == "active")
+        #expect(try await rowsDone() == 4000)
+        let kinds = fixture.events.all.map(\.kind)
+        #expect(kinds.contains("backfill-paused"))
+        #expect(kinds.contains("backfill-batch-size"))
+        #expect(kinds.contains("backfill-summary"))
+        let size = try await monitor.query("SELECT batch_size FROM slipway.backfills")
+        #expect(try size[0].decode("batch_size", as: Int.self) == 37)
+        // Nothing is left to control once it is done.
+        await #expect(throws: MigrationError.self) { try await control.setPaused(true) }
+    }
+}
