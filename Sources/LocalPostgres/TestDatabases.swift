@@ -67,7 +67,7 @@ public actor ScratchDatabases {
         let name = "s\(getpid())_\(counter)_" + String(String(cleaned).prefix(30))
         let admin = try await PostgresConnection.connect(adminBase)
         defer { Task { await admin.close() } }
-        let version = await admin.serverVersion
+        let version = admin.serverVersion
         let strategy = version >= 150000 ? " STRATEGY = FILE_COPY" : ""
         try await admin.unsafeExecuteRaw(
             "CREATE DATABASE \(PostgresIdentifier.quote(name)) TEMPLATE \(Self.templateName)\(strategy)")

@@ -27,10 +27,14 @@ public actor PostgresConnection {
     private let notices = NoticeCollector()
     private let secrets: [String]
 
-    /// The server's version number (`150018` for 15.18).
-    public private(set) var serverVersion: Int = 0
-    /// The backend process id of this session (`pg_backend_pid()`).
-    public private(set) var backendPID: Int32 = 0
+    private nonisolated let info = SessionInfo()
+
+    /// The server's version number (`150018` for 15.18). Set once at connect; readable from any thread
+    /// without waiting for a running statement.
+    public nonisolated var serverVersion: Int { info.serverVersion }
+    /// The backend process id of this session (`pg_backend_pid()`). Set once at connect; readable from any
+    /// thread without waiting for a running statement.
+    public nonisolated var backendPID: Int32 { info.backendPID }
 
     private init(configuration: ConnectionConfiguration, executor: DedicatedThreadExecutor) {
         self.configuration = configuration
@@ -90,8 +94,7 @@ public actor PostgresConnection {
                 message: "could not connect to \(configuration): \(message)")
         }
         handle = connection
-        serverVersion = Int(PQserverVersion(connection))
-        backendPID = PQbackendPID(connection)
+        info.set(serverVersion: Int(PQserverVersion(connection)), backendPID: PQbackendPID(connection))
         canceller.replace(with: PQgetCancel(connection))
         let context = Unmanaged.passUnretained(notices).toOpaque()
         PQsetNoticeReceiver(connection, { context, result in
@@ -171,7 +174,13 @@ public actor PostgresConnection {
         try await unsafeExecuteRaw("BEGIN")
         do {
             let result = try await body(self)
-            try await unsafeExecuteRaw("COMMIT")
+            let commit = try await unsafeExecuteRaw("COMMIT")
+            // COMMIT of a transaction that already failed (the body caught the error itself) answers ROLLBACK.
+            if commit.last?.commandTag == "ROLLBACK" {
+                throw PostgresError(
+                    code: .server, message: "the transaction was rolled back because a statement in it failed",
+                    statement: "COMMIT")
+            }
             return result
         } catch {
             if isOpen { _ = try? await runSimple("ROLLBACK", origin: nil) }
@@ -213,6 +222,7 @@ public actor PostgresConnection {
     // `async` on purpose: an actor-isolated async function always switches to the actor's executor on entry.
     private func runParameterised(_ query: PostgresQuery, origin: String?) async throws -> PostgresResult {
         let handle = try liveHandle(query.sql)
+        canceller.beginStatement()
         if query.sql.utf8.contains(0) || query.parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
             throw PostgresError(
                 code: .invalidArgument, message: "a statement or parameter contains a NUL byte", statement: query.sql,
@@ -231,6 +241,7 @@ public actor PostgresConnection {
 
     private func runSimple(_ sql: String, origin: String?) async throws -> [PostgresResult] {
         let handle = try liveHandle(sql)
+        canceller.beginStatement()
         if sql.utf8.contains(0) {
             throw PostgresError(
                 code: .invalidArgument, message: "the statement contains a NUL byte", statement: sql, origin: origin)
@@ -283,7 +294,7 @@ public actor PostgresConnection {
                 message: closed ? "connection lost: \(message)" : message, statement: statement, origin: origin)
         }
         let code: PostgresError.Code =
-            fields.sqlState == .queryCanceled && canceller.wasRequestedRecently ? .cancelled : .server
+            fields.sqlState == .queryCanceled && canceller.wasRequestedDuringStatement ? .cancelled : .server
         if [.adminShutdown, .crashShutdown].contains(fields.sqlState) || PQstatus(handle) != CONNECTION_OK {
             return PostgresError(
                 code: .connectionClosed, message: fields.message, serverError: fields, statement: statement,
@@ -429,6 +440,21 @@ public func withDeadline<T: Sendable>(
     }
 }
 
+/// Session facts set once at connect, readable from any thread.
+final class SessionInfo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = 0
+    private var pid: Int32 = 0
+    func set(serverVersion: Int, backendPID: Int32) {
+        lock.withLock {
+            version = serverVersion
+            pid = backendPID
+        }
+    }
+    var serverVersion: Int { lock.withLock { version } }
+    var backendPID: Int32 { lock.withLock { pid } }
+}
+
 /// A thread-safe boolean.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
@@ -441,7 +467,7 @@ final class Flag: @unchecked Sendable {
 final class Canceller: @unchecked Sendable {
     private let lock = NSLock()
     private var pgCancel: OpaquePointer?
-    private var lastRequest: ContinuousClock.Instant?
+    private var requested = false
 
     func replace(with newValue: OpaquePointer?) {
         lock.withLock {
@@ -452,19 +478,22 @@ final class Canceller: @unchecked Sendable {
 
     func cancel() {
         lock.withLock {
-            lastRequest = .now
+            requested = true
             guard let pgCancel else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(pgCancel, &buffer, Int32(buffer.count))
         }
     }
 
-    /// Whether Slipway asked for a cancel in the last minute (to tell our cancels from `statement_timeout`).
-    var wasRequestedRecently: Bool {
-        lock.withLock {
-            guard let lastRequest else { return false }
-            return ContinuousClock.now - lastRequest < .seconds(60)
-        }
+    /// Marks the start of a statement: a cancel requested from now on belongs to it.
+    func beginStatement() {
+        lock.withLock { requested = false }
+    }
+
+    /// Whether Slipway asked for a cancel since the current statement began (tells our cancels from
+    /// `statement_timeout`, which uses the same SQLSTATE).
+    var wasRequestedDuringStatement: Bool {
+        lock.withLock { requested }
     }
 }
 

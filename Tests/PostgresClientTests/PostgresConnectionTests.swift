@@ -216,6 +216,37 @@ struct PostgresConnectionTests {
         #expect(await connection.inTransaction == false)
     }
 
+    @Test func aSwallowedErrorMakesTheTransactionFailInsteadOfReportingACommit() async throws {
+        let db = try await scratch()
+        let connection = try await connectApp(db)
+        try await connection.unsafeExecuteRaw("CREATE TABLE ledger (v int PRIMARY KEY)")
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.transaction { tx in
+                try await tx.query("INSERT INTO ledger VALUES (\(1))")
+                _ = try? await tx.query("INSERT INTO ledger VALUES (\(1))")  // duplicate, caught here
+            }
+        }
+        #expect(error?.statement == "COMMIT")
+        let count = try await connection.query("SELECT count(*)::int8 AS n FROM ledger")[0].decode("n", as: Int.self)
+        #expect(count == 0)
+    }
+
+    @Test func statementTimeoutIsAServerErrorNotACancel() async throws {
+        let db = try await scratch()
+        let connection = try await connectApp(db)
+        // A cancel of an earlier statement must not relabel a later statement_timeout.
+        let task = Task { try await connection.unsafeExecuteRaw("SELECT pg_sleep(30)") }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        _ = try? await task.value
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.unsafeExecuteRaw("SET statement_timeout = '100ms'; SELECT pg_sleep(5)")
+        }
+        #expect(error?.sqlState == .queryCanceled)
+        #expect(error?.code == .server)
+        #expect(connection.backendPID > 0)  // readable without waiting for the session
+    }
+
     @Test func noticesAreCollected() async throws {
         let db = try await scratch()
         let connection = try await connectApp(db)
@@ -249,15 +280,15 @@ struct PostgresConnectionTests {
         #expect(try row.decode("d", as: String.self) == db.name)
         #expect(try row.decode("u", as: String.self) == ScratchDatabases.appRole)
         #expect(try row.decode("a", as: String.self) == "slipway-test-app")
-        #expect(await connection.serverVersion >= 140000)
-        #expect(await connection.backendPID > 0)
+        #expect(connection.serverVersion >= 140000)
+        #expect(connection.backendPID > 0)
     }
 
     @Test func terminatedBackendGivesConnectionClosed() async throws {
         let db = try await scratch()
         let victim = try await connectApp(db)
         let admin = try await PostgresConnection.connect(db.admin)
-        let pid = await victim.backendPID
+        let pid = victim.backendPID
         try await admin.query("SELECT pg_terminate_backend(\(pid))")
         try await Task.sleep(for: .milliseconds(100))
         let error = await #expect(throws: PostgresError.self) { try await victim.unsafeExecuteRaw("SELECT 1") }

@@ -5,7 +5,7 @@ enum RuntimeSQL {
     /// `CREATE SCHEMA` + one view per table mapping logical to physical columns + grants.
     static func versionSchema(_ spec: VersionSchemaSpec, connection: PostgresConnection) async throws -> [String] {
         let tables = try await TableCatalog.tables(in: spec.schema, connection: connection)
-        let serverVersion = await connection.serverVersion
+        let serverVersion = connection.serverVersion
         let versionSchema = PostgresIdentifier.quote(spec.versionSchema)
         var statements = [
             "DROP SCHEMA IF EXISTS \(versionSchema) CASCADE",
@@ -95,16 +95,39 @@ enum RuntimeSQL {
             return "      DECLARE\n\(declarations)\n      BEGIN\n        \(body.joined(separator: "\n        "))\n      END;"
         }
         let marker = spec.marksRows ? "  NEW.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) := false;\n" : ""
+        // A new-version UPDATE of a row the backfill has not reached that leaves an added column as it was
+        // (the client did not write it) still gets the `up` value, which the backfill will no longer compute.
+        var pending: [String] = []
+        if spec.marksRows {
+            for added in spec.added {
+                guard let expression = added.expression else { continue }
+                let column = PostgresIdentifier.quote(added.physical)
+                pending.append("IF NEW.\(column) IS NOT DISTINCT FROM OLD.\(column) THEN NEW.\(column) := (\(expression)); END IF;")
+            }
+        }
+        var newBlock = block(newColumns, newBranch)
+        if !pending.isEmpty {
+            let computeOld = block(oldColumns.map { ($0, $0) }, pending).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+            newBlock += """
+
+                  IF TG_OP = 'UPDATE' THEN
+                    IF OLD.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) THEN
+                \(computeOld)
+                    END IF;
+                  END IF;
+                """
+        }
         let function = PostgresIdentifier.qualified(spec.schema, spec.functionName)
         let body = """
             CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $slipway$
+            #variable_conflict use_column
             -- Slipway dual-write trigger of \(spec.table) for version \(spec.versionSchema).
             -- New-version writers are recognised once per row: slipway.version, else the first schema of search_path.
             DECLARE
               slipway_writer text := coalesce(nullif(current_setting('slipway.version', true), ''), (current_schemas(false))[1], '');
             BEGIN
               IF slipway_writer = \(PostgresIdentifier.quoteLiteral(spec.versionSchema)) THEN
-            \(block(newColumns, newBranch))
+            \(newBlock)
               ELSE
             \(block(oldColumns.map { ($0, $0) }, oldBranch))
               END IF;
