@@ -52,6 +52,7 @@ extension Terminal {
         case "backfill-paused": line("  \(yellow("paused")) \(event.message)")
         case "backfill-summary": line("  \(green("✓")) backfill summary: \(event.message)")
         case "phase": line(bold(event.message))
+        case let kind where kind.hasPrefix("deploy-"): line("\(bold("deploy")) \(event.message)")
         default: line("  \(event.message)")
         }
     }

@@ -17,9 +17,6 @@ private func planned(_ name: String, _ abstract: String) -> CommandConfiguration
     CommandConfiguration(commandName: name, abstract: "\(abstract) [planned]")
 }
 
-struct DeployCommand: PlannedCommand {
-    static let configuration = planned("deploy", "Plan gate, backup, start, health gate and complete for an environment.")
-}
 struct BackupCommand: PlannedCommand {
     static let configuration = planned("backup", "Create, list, verify and restore release-tied backups.")
 }
