@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Migrations
+#if canImport(Glibc)
+import Glibc
+#endif
 import Slipway
 
 /// Options shared by the commands that change the database.
@@ -48,7 +51,20 @@ extension Terminal {
             line("  \(green("✓")) \(event.message)\(timing)")
         case "retry", "lock-wait", "cleanup": line("  \(yellow("…")) \(event.message)")
         case "warning": line("  \(yellow("warning:")) \(event.message)")
-        case "backfill-progress", "backfill-resumed", "backfill-batch-size": line("    \(dim(event.message))")
+        case "backfill-progress":
+            if isatty(1) == 1, let done = Int(event.figures["rows_done"] ?? ""), let total = Int(event.figures["rows_estimated"] ?? "") {
+                // A progress bar redrawn in place on a terminal; plain lines on a pipe.
+                let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+                let width = 24
+                let filled = Int(fraction * Double(width))
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let text = "    \(event.figures["table"] ?? "") \(bar) \(Int(fraction * 100))% \(done)/\(max(total, done)) rows"
+                    + " \(event.figures["rate"] ?? "?") rows/s batch \(event.figures["batch_size"] ?? "?") ETA \(event.figures["eta_s"] ?? "?")s"
+                FileHandleOutput.standardOutput.write("\r\u{1B}[2K" + text + (fraction >= 1 ? "\n" : ""))
+            } else {
+                line("    \(dim(event.message))")
+            }
+        case "backfill-resumed", "backfill-batch-size": line("    \(dim(event.message))")
         case "backfill-paused": line("  \(yellow("paused")) \(event.message)")
         case "backfill-summary": line("  \(green("✓")) backfill summary: \(event.message)")
         case "phase": line(bold(event.message))
