@@ -24,6 +24,9 @@ struct ResolvedSettings {
         settings.backoffInitialMs = Self.milliseconds(section.backoffInitial)
         settings.backoffMaxMs = Self.milliseconds(section.backoffMax)
         settings.concurrentIndexWaitMs = Self.milliseconds(section.concurrentIndexWait)
+        settings.concurrentMaxAttempts = section.concurrentMaxAttempts
+        settings.blockerPolicy = section.blockerPolicy.rawValue
+        settings.blockerGraceMs = Self.milliseconds(section.blockerGrace)
         return settings
     }
 

@@ -29,6 +29,12 @@ public struct LockSettings: Sendable, Hashable, Codable {
     public var backoffMaxMs: Int = 10_000
     /// `lock_timeout` of concurrent index builds (their wait for older transactions), milliseconds.
     public var concurrentIndexWaitMs: Int = 1_800_000
+    /// Builds of one concurrent index before giving up (each failed build is dropped first).
+    public var concurrentMaxAttempts: Int = 3
+    /// `report`, `cancel` or `terminate` the sessions that keep blocking a statement.
+    public var blockerPolicy: String = "report"
+    /// How long a blocker may block before `cancel`/`terminate` acts, milliseconds.
+    public var blockerGraceMs: Int = 30_000
 
     public init() {}
 }

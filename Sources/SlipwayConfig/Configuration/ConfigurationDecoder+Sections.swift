@@ -126,6 +126,7 @@ extension ConfigurationDecoder {
         if let value = duration(table, "concurrent_index_wait", prefix, allowZero: false) { settings.concurrentIndexWait = value }
         if let value = choice(table, "blocker_policy", prefix, as: LockSection.BlockerPolicy.self) { settings.blockerPolicy = value }
         if let value = duration(table, "blocker_grace", prefix) { settings.blockerGrace = value }
+        if let value = integer(table, "concurrent_max_attempts", prefix, minimum: 1) { settings.concurrentMaxAttempts = value }
         if settings.backoffInitial > settings.backoffMax {
             let key = table.entry("backoff_initial") != nil ? "backoff_initial" : "backoff_max"
             report(.invalidValue, "'\(Self.join(prefix, "backoff_initial"))' (\(DurationSyntax.format(settings.backoffInitial))) must not be longer than 'backoff_max' (\(DurationSyntax.format(settings.backoffMax)))",

@@ -3,7 +3,7 @@ public struct LockSection: Sendable, Hashable {
     /// The keys `[lock]` accepts.
     public static let keys = [
         "lock_timeout", "statement_timeout", "max_attempts", "retry_deadline", "backoff_initial",
-        "backoff_max", "concurrent_index_wait", "blocker_policy", "blocker_grace",
+        "backoff_max", "concurrent_index_wait", "concurrent_max_attempts", "blocker_policy", "blocker_grace",
     ]
 
     /// What to do about sessions that block a lock Slipway needs.
@@ -34,6 +34,8 @@ public struct LockSection: Sendable, Hashable {
     public var blockerPolicy: BlockerPolicy = .report
     /// How long a blocker may keep blocking before `cancel`/`terminate` acts (default 30s).
     public var blockerGrace: Duration = .seconds(30)
+    /// Builds of one concurrent index before giving up (`concurrent_max_attempts`).
+    public var concurrentMaxAttempts: Int = 3
 
     /// The defaults.
     public init() {}
