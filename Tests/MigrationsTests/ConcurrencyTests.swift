@@ -11,7 +11,8 @@ final class Flag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
 }
 
-@Suite("concurrent clients and runners")
+extension EngineIntegrationTests {
+@Suite("concurrent clients and runners", .serialized)
 struct ConcurrencyTests {
     static let migration = """
         operations:
@@ -44,6 +45,7 @@ struct ConcurrencyTests {
                 try await old.unsafeExecuteRaw("UPDATE orders SET status = '\(status)' WHERE id = \(id)")
                 try await old.unsafeExecuteRaw("INSERT INTO orders (customer_id, status) VALUES (\(-id), '\(status)')")
                 writes += 2
+                try await Task.sleep(for: .milliseconds(3))
             }
             await old.close()
             return writes
@@ -143,12 +145,15 @@ struct ConcurrencyTests {
             {
                 holderPID = try await text(
                     admin,
-                    "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'slipway start'")
+                    "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'slipway start' AND a.datname = current_database()")
                 break
             }
             try await Task.sleep(for: .milliseconds(10))
         }
         let pid = try #require(holderPID)
+        // Stall the first runner's backfill (it keeps the migration lock while it retries the batch).
+        let stall = try await PostgresConnection.connect(fixture.db.admin)
+        try await stall.unsafeExecuteRaw("BEGIN; LOCK TABLE orders IN EXCLUSIVE MODE")
 
         let refused = await #expect(throws: MigrationError.self) { try await fixture.runner().start() }
         #expect(refused?.kind == .busy)
@@ -160,13 +165,19 @@ struct ConcurrencyTests {
         #expect(try await fixture.runner().status().current?.phase == "starting")
 
         // With waitForLock, complete waits for the first runner and then completes its version.
-        let waited = try await fixture.runner(wait: true).complete()
-        #expect(waited.phase == "completed")
-        let started = try await running.value
-        #expect(started.phase == "active")
+        let waiting = Task { try await fixture.runner(wait: true).complete() }
+        for _ in 0..<500 where !fixture.events.all.contains(where: { $0.kind == "lock-wait" }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(
             fixture.events.all.contains { $0.kind == "lock-wait" && $0.message.contains("pid \(pid)") },
             "\(fixture.events.all.map { "\($0.kind): \($0.message)" })")
+        try await stall.unsafeExecuteRaw("COMMIT")
+        await stall.close()
+        let waited = try await waiting.value
+        #expect(waited.phase == "completed")
+        let started = try await running.value
+        #expect(started.phase == "active")
         #expect(try await text(admin, "SELECT count(*) FROM orders WHERE fulfillment_status IS DISTINCT FROM CASE WHEN status = 'delivered' THEN 'completed' ELSE 'pending' END") == "0")
         // And a waiting start after that reports there is nothing to do.
         let nothing = await #expect(throws: MigrationError.self) { try await fixture.runner(wait: true).start() }
@@ -204,4 +215,5 @@ struct ConcurrencyTests {
         #expect(try await fixture.runner().status().backfills.first?.rowsDone == 2000)
         await admin.close()
     }
+}
 }

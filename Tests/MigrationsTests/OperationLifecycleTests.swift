@@ -73,7 +73,8 @@ extension EngineFixture {
 
 // MARK: - create_table
 
-@Suite("create_table lifecycle")
+extension EngineIntegrationTests {
+@Suite("create_table lifecycle", .serialized)
 struct CreateTableLifecycleTests {
     static let migration = """
         operations:
@@ -149,7 +150,7 @@ struct CreateTableLifecycleTests {
 
 // MARK: - add_column
 
-@Suite("add_column lifecycle variants")
+@Suite("add_column lifecycle variants", .serialized)
 struct AddColumnVariantLifecycleTests {
     static let nullableWithUp = """
         operations:
@@ -319,7 +320,7 @@ struct AddColumnVariantLifecycleTests {
 
 // MARK: - drop_column
 
-@Suite("drop_column lifecycle")
+@Suite("drop_column lifecycle", .serialized)
 struct DropColumnLifecycleTests {
     static func createAccounts(_ fixture: EngineFixture) async throws {
         let app = try await fixture.app()
@@ -384,7 +385,7 @@ struct DropColumnLifecycleTests {
 
 // MARK: - rename_column
 
-@Suite("rename_column lifecycle")
+@Suite("rename_column lifecycle", .serialized)
 struct RenameColumnLifecycleTests {
     static let migration = """
         operations:
@@ -433,7 +434,7 @@ struct RenameColumnLifecycleTests {
 
 // MARK: - create_index
 
-@Suite("create_index lifecycle")
+@Suite("create_index lifecycle", .serialized)
 struct CreateIndexLifecycleTests {
     static let migration = """
         operations:
@@ -477,7 +478,7 @@ struct CreateIndexLifecycleTests {
 
 // MARK: - sql
 
-@Suite("sql lifecycle")
+@Suite("sql lifecycle", .serialized)
 struct SQLLifecycleTests {
     static let withDown = """
         operations:
@@ -540,7 +541,7 @@ struct SQLLifecycleTests {
 
 // MARK: - Several versions in a row
 
-@Suite("versions in sequence")
+@Suite("versions in sequence", .serialized)
 struct SequenceLifecycleTests {
     /// A second version after a completed one: the previous version schema stays usable until the second
     /// completes, rollback of the second keeps the first's schema, and complete drops it.
@@ -567,3 +568,9 @@ struct SequenceLifecycleTests {
         #expect(try await fixture.runner().history().map(\.phase) == ["completed", "rolled_back", "completed"])
     }
 }
+}
+
+/// The engine's integration tests (every `*LifecycleTests`, safety and concurrency suite) run one at a time:
+/// each creates databases, runs pg_dump and drives the server, and in parallel they starve the timing-sensitive
+/// lock tests running next to them on small machines.
+@Suite(.serialized) struct EngineIntegrationTests {}

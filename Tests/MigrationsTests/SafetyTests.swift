@@ -4,8 +4,9 @@ import Migrations
 import PostgresClient
 import Testing
 
+extension EngineIntegrationTests {
 /// Bad input: a clear error naming file and line, and the database exactly as it was.
-@Suite("bad input leaves the database unchanged")
+@Suite("bad input leaves the database unchanged", .serialized)
 struct SafetyTests {
     /// Writes `migration` as `0001_bad.yaml`, expects start to fail with `kind` and an origin naming the file
     /// and `line`, and checks that schema, data and state are unchanged.
@@ -232,4 +233,5 @@ struct SafetyTests {
         let resume = await #expect(throws: MigrationError.self) { try await fixture.runner().resume() }
         #expect(resume?.kind == .nothingToDo)
     }
+}
 }

@@ -309,7 +309,7 @@ struct ConfigurationDecodingTests {
         ("[release.hooks]\nbefor = []", "slipway.toml:2:1: unknown key 'release.hooks.befor' (did you mean 'before'?)"),
         ("[connection]\npassword = \"hunter2\"",
          "slipway.toml:2:1: unknown key 'connection.password': never put a password in slipway.toml; use url_env, a libpq service file or ~/.pgpass"),
-        ("lock.xyzzy = 1", "slipway.toml:1:6: unknown key 'lock.xyzzy' (known keys: lock_timeout, statement_timeout, max_attempts, retry_deadline, backoff_initial, backoff_max, concurrent_index_wait, blocker_policy, blocker_grace)"),
+        ("lock.xyzzy = 1", "slipway.toml:1:6: unknown key 'lock.xyzzy' (known keys: lock_timeout, statement_timeout, max_attempts, retry_deadline, backoff_initial, backoff_max, concurrent_index_wait, concurrent_max_attempts, blocker_policy, blocker_grace)"),
     ])
     func unknownKey(text: String, expected: String) {
         #expect(configurationErrors(text) == [expected])

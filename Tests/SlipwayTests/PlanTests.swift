@@ -21,20 +21,22 @@ struct PlanTests {
         let (plan, tables, sizes) = try await runner.plan()
         let report = MigrationPlanReport.make(plan: plan, tables: tables, sizes: sizes, lint: LintConfiguration())
         let start = try #require(report.phases.first { $0.name == "start" })
-        #expect(start.steps.map(\.kind) == ["transaction", "trigger", "version-schema", "backfill", "transaction", "transaction", "concurrent"])
+        #expect(start.steps.map(\.kind) == ["transaction", "trigger", "transaction", "version-schema", "backfill", "transaction", "transaction", "concurrent"])
         #expect(start.steps[0].impact.locks.map(\.mode) == ["ACCESS EXCLUSIVE"])
         #expect(start.steps[0].impact.catalogOnly)
-        #expect(start.steps[3].impact.updatesRows)
-        #expect(start.steps[3].estimatedRows == 5000)
-        #expect(start.steps[4].impact.locks.map(\.mode) == ["SHARE UPDATE EXCLUSIVE"])
-        #expect(start.steps[6].impact.locks.map(\.mode) == ["SHARE UPDATE EXCLUSIVE"])
-        #expect(start.steps[6].statements[0].hasPrefix("CREATE INDEX CONCURRENTLY"))
+        // The CHECK / NOT NULL constraints (NOT VALID) come after the dual-write trigger.
+        #expect(start.steps[2].impact.locks.map(\.mode) == ["ACCESS EXCLUSIVE"])
+        #expect(start.steps[4].impact.updatesRows)
+        #expect(start.steps[4].estimatedRows == 5000)
+        #expect(start.steps[5].impact.locks.map(\.mode) == ["SHARE UPDATE EXCLUSIVE"])
+        #expect(start.steps[7].impact.locks.map(\.mode) == ["SHARE UPDATE EXCLUSIVE"])
+        #expect(start.steps[7].statements[0].hasPrefix("CREATE INDEX CONCURRENTLY"))
         #expect(report.phases.map(\.name) == ["start", "complete", "rollback"])
         #expect(report.findings.isEmpty)
         #expect(!report.fails(at: "warning"))
         #expect(report.renderText().contains("lock: ACCESS EXCLUSIVE on public.orders"))
         #expect(report.renderText().split(separator: "\n").allSatisfy { $0.count <= 80 || !$0.hasPrefix("   sql:") })
-        #expect(report.renderMarkdown().contains("| 4 | backfill orders"))
+        #expect(report.renderMarkdown().contains("| 5 | backfill orders"))
     }
 
     @Test func planTakesNoLockAboveAccessShareAndChangesNothing() async throws {
@@ -43,7 +45,7 @@ struct PlanTests {
         let holder = try await PostgresConnection.connect(db.app)
         try await holder.unsafeExecuteRaw("BEGIN; LOCK TABLE orders IN EXCLUSIVE MODE")
         let planned = try await withDeadline(.seconds(20)) { try await runner.plan() }
-        #expect(planned.plan.start.count == 7)
+        #expect(planned.plan.start.count == 8)
         try await holder.unsafeExecuteRaw("ROLLBACK")
         let check = try await PostgresConnection.connect(db.app)
         let state = try await check.query("SELECT count(*)::int8 AS n FROM pg_namespace WHERE nspname IN ('slipway', 'public_0001_change')")

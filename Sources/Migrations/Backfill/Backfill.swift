@@ -188,8 +188,13 @@ struct Backfill: Sendable {
             do {
                 let (a, b, c) = try await body()
                 return (a, b, c, attempt)
-            } catch let error as PostgresError where error.isLockTimeout && attempt < lock.maxAttempts {
-                events(RunnerEvent("retry", "backfill batch of \(spec.table) hit a lock timeout; retrying in \(backoff) ms"))
+            } catch let error as PostgresError
+                where (error.isLockTimeout || error.sqlState == .deadlockDetected || error.sqlState == .serializationFailure)
+                && attempt < lock.maxAttempts
+            {
+                // A deadlock with an application transaction aborts the batch (nothing of it committed): retry it.
+                let reason = error.isLockTimeout ? "a lock timeout" : "a \(error.sqlState == .deadlockDetected ? "deadlock" : "serialization failure")"
+                events(RunnerEvent("retry", "backfill batch of \(spec.table) hit \(reason); retrying in \(backoff) ms"))
                 try await Task.sleep(for: .milliseconds(backoff))
                 backoff = min(backoff * 2, lock.backoffMaxMs)
             }

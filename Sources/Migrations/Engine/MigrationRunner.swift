@@ -203,21 +203,35 @@ public struct MigrationRunner: Sendable {
     ) async throws -> T {
         let session = try await PostgresConnection.connect(connection.with("application_name", "slipway \(command)"))
         do {
-            if await session.serverVersion >= 140000 {
+            if session.serverVersion >= 140000 {
                 try await session.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
             }
             try await store.prepare(session)
             try await acquireLock(session, command: command)
-            let result = try await body(session)
-            await session.close()
-            return result
         } catch {
             await session.close()
+            throw error
+        }
+        // The lock is released explicitly before closing: a closed connection's backend may live on for a
+        // moment, and a runner started right after this one returned would find the lock still held.
+        do {
+            let result = try await body(session)
+            await releaseLockAndClose(session)
+            return result
+        } catch {
+            await releaseLockAndClose(session)
             throw error
         }
     }
 
     private var lockKey: String { "slipway:\(stateSchema):\(schema)" }
+
+    private func releaseLockAndClose(_ session: PostgresConnection) async {
+        if await !session.inTransaction {
+            _ = try? await session.query("SELECT pg_advisory_unlock(hashtextextended(\(lockKey), 0)) AS released")
+        }
+        await session.close()
+    }
 
     private func acquireLock(_ session: PostgresConnection, command: String) async throws {
         let started = ContinuousClock.now
@@ -349,9 +363,13 @@ public struct MigrationRunner: Sendable {
     /// Checks every `up` against the current schema before any DDL (errors), and every `down` (warnings,
     /// errors with `strict`).
     private func checkExpressions(_ files: [MigrationFile], tables: [String: TableInfo], session: PostgresConnection) async throws {
+        // Raw SQL earlier in the version may create types or sequences the later operations use: then the
+        // types and defaults are left to the DDL itself.
+        var afterRawSQL = false
         for file in files {
             for located in file.operations {
                 let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
+                if case .sql = located.operation { afterRawSQL = true }
                 var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool)] = []
                 // Column types and defaults, parsed before any DDL (`SELECT NULL::type`, `SELECT (default)::type`).
                 var columns: [(name: String, type: String, defaultValue: String?)] = []
@@ -360,7 +378,8 @@ public struct MigrationRunner: Sendable {
                 case .addColumn(let op): columns = [(op.column.name, op.column.type, op.column.default)]
                 default: break
                 }
-                for column in columns {
+                let serialTypes: Set<String> = ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]
+                for column in columns where !afterRawSQL && !serialTypes.contains(column.type.lowercased().trimmingCharacters(in: .whitespaces)) {
                     do {
                         try await session.unsafeExecuteRaw("BEGIN")
                         try await session.unsafeExecuteRaw("SELECT NULL::\(column.type)", origin: origin)
@@ -484,21 +503,35 @@ public struct MigrationRunner: Sendable {
         let started = ContinuousClock.now
         events(RunnerEvent("step-started", step.summary, figures: ["origin": step.origin ?? ""]))
         let advance = store.advanceSQL(record, phase: phase, cursor: nextCursor)
+        let executor = makeExecutor(session)
+        let target = StepImpact.of(step, schema: schema).locks.first.flatMap { lock -> RelationName? in
+            let parts = lock.relation.split(separator: ".", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? RelationName(schema: parts[0], name: parts[1]) : nil
+        }
         do {
+            defer { Task { await executor.close() } }
             switch step.action {
             case .transaction(let statements, let accessExclusive):
-                try await lockSafeTransaction(session, statements: statements, accessExclusive: accessExclusive, advance: advance, origin: step.origin)
+                try await runLockedTransaction(
+                    executor, summary: step.summary, statements: statements, accessExclusive: accessExclusive,
+                    advance: advance, origin: step.origin, target: target)
             case .userSQL(let sql):
-                try await lockSafeTransaction(session, statements: [sql], accessExclusive: false, advance: advance, origin: step.origin)
+                try await runLockedTransaction(
+                    executor, summary: step.summary, statements: [sql], accessExclusive: false, advance: advance,
+                    origin: step.origin, target: target)
             case .concurrent(let statement, let index):
-                try await runConcurrently(session, statement: statement, index: index, origin: step.origin)
+                try await runLockedConcurrently(executor, statement: statement, index: index, origin: step.origin)
                 try await session.query(advance)
             case .createVersionSchema(let spec):
                 let statements = try await RuntimeSQL.versionSchema(spec, connection: session)
-                try await lockSafeTransaction(session, statements: statements, accessExclusive: false, advance: advance, origin: step.origin)
+                try await runLockedTransaction(
+                    executor, summary: step.summary, statements: statements, accessExclusive: false, advance: advance,
+                    origin: step.origin, target: target)
             case .installTrigger(let spec):
                 let statements = try await RuntimeSQL.trigger(spec, connection: session)
-                try await lockSafeTransaction(session, statements: statements, accessExclusive: false, advance: advance, origin: step.origin)
+                try await runLockedTransaction(
+                    executor, summary: step.summary, statements: statements, accessExclusive: false, advance: advance,
+                    origin: step.origin, target: target)
             case .backfill(let spec):
                 try await Backfill(spec: spec, version: record.name, stateSchema: stateSchema, lock: lock, events: events)
                     .run(session)
@@ -526,98 +559,6 @@ public struct MigrationRunner: Sendable {
             durationMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
     }
 
-    /// One short transaction under `SET LOCAL lock_timeout` (+ `statement_timeout` for ACCESS EXCLUSIVE),
-    /// retried with exponential backoff and jitter on SQLSTATE 55P03, bounded by attempts and a deadline.
-    func lockSafeTransaction(
-        _ session: PostgresConnection, statements: [String], accessExclusive: Bool, advance: PostgresQuery?, origin: String?
-    ) async throws {
-        let started = ContinuousClock.now
-        var attempt = 0
-        var backoff = lock.backoffInitialMs
-        let lockSettings = lock
-        while true {
-            attempt += 1
-            do {
-                try await session.transaction { tx in
-                    var settings = "SET LOCAL lock_timeout = '\(lockSettings.lockTimeoutMs)ms'"
-                    if accessExclusive { settings += "; SET LOCAL statement_timeout = '\(lockSettings.statementTimeoutMs)ms'" }
-                    try await tx.unsafeExecuteRaw(settings)
-                    for statement in statements { try await tx.unsafeExecuteRaw(statement, origin: origin) }
-                    if let advance { try await tx.query(advance) }
-                }
-                return
-            } catch let error as PostgresError where error.isLockTimeout {
-                let elapsed = ContinuousClock.now - started
-                if attempt >= lock.maxAttempts || elapsed > .milliseconds(lock.retryDeadlineMs) {
-                    let blockers = (try? await describeBlockers(session)) ?? "unknown"
-                    throw MigrationError(
-                        .lockTimeout,
-                        "could not take the lock after \(attempt) attempts in \(elapsed): \(blockers)",
-                        origin: origin, hint: "end the blocking transactions, then `slipway resume`",
-                        underlying: error.detailedDescription)
-                }
-                let jittered = Int.random(in: backoff / 2...max(backoff / 2, backoff))
-                events(RunnerEvent(
-                    "retry", "lock timeout (attempt \(attempt)/\(lock.maxAttempts)); retrying in \(jittered) ms",
-                    figures: ["origin": origin ?? ""]))
-                try await Task.sleep(for: .milliseconds(jittered))
-                backoff = min(backoff * 2, lock.backoffMaxMs)
-            }
-        }
-    }
-
-    private func describeBlockers(_ session: PostgresConnection) async throws -> String {
-        let rows = try await session.query(
-            """
-            SELECT DISTINCT a.pid, coalesce(a.usename::text, '?') AS usr, coalesce(a.application_name, '') AS app,
-                   coalesce(a.state, '?') AS state, left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) AS query,
-                   coalesce(extract(epoch FROM now() - a.xact_start)::int8, 0) AS age
-            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = \(schema) AND l.granted AND l.pid <> pg_backend_pid()
-            ORDER BY age DESC LIMIT 5
-            """)
-        if rows.isEmpty { return "no session holds a lock in schema \(schema) any more" }
-        return try "blocked by " + rows.map { row in
-            let pid: Int32 = try row.decode("pid")
-            return "pid \(pid) (user \(try row.decode("usr", as: String.self)), application \"\(try row.decode("app", as: String.self))\", "
-                + "\(try row.decode("state", as: String.self)) for \(try row.decode("age", as: Int.self))s: \"\(try row.decode("query", as: String.self))\")"
-        }.joined(separator: "; ")
-    }
-
-    /// A statement that cannot run in a transaction block, with session-level timeouts, and INVALID-index
-    /// cleanup before (a previous interrupted build) and after a failure.
-    func runConcurrently(_ session: PostgresConnection, statement: String, index: QualifiedName?, origin: String?) async throws {
-        if let index {
-            let state = try await session.query(
-                """
-                SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(index.schema) AND c.relname = \(index.name)
-                """)
-            if let row = state.first {
-                if try row.decode("indisvalid", as: Bool.self) {
-                    events(RunnerEvent("step-skipped", "index \(index.name) already exists and is valid"))
-                    return
-                }
-                events(RunnerEvent("cleanup", "dropping INVALID index \(index.name) left by an interrupted build"))
-                try await session.unsafeExecuteRaw(
-                    "DROP INDEX CONCURRENTLY IF EXISTS \(PostgresIdentifier.qualified(index.schema, index.name))")
-            }
-        }
-        try await session.unsafeExecuteRaw(
-            "SET lock_timeout = '\(lock.concurrentIndexWaitMs)ms'; SET statement_timeout = 0")
-        do {
-            try await session.unsafeExecuteRaw(statement, origin: origin)
-            try await session.unsafeExecuteRaw("RESET lock_timeout; RESET statement_timeout")
-        } catch {
-            _ = try? await session.unsafeExecuteRaw("RESET lock_timeout; RESET statement_timeout")
-            if let index {
-                _ = try? await session.unsafeExecuteRaw(
-                    "DROP INDEX CONCURRENTLY IF EXISTS \(PostgresIdentifier.qualified(index.schema, index.name))")
-            }
-            throw error
-        }
-    }
 }
 
 /// What `slipway status` shows about migrations.

@@ -65,6 +65,7 @@ public struct VersionPlanner: Sendable {
         var relations = self.relations
         var expand: [MigrationStep] = []
         var validations: [MigrationStep] = []
+        var afterTriggers: [MigrationStep] = []
         var indexes: [MigrationStep] = []
         var completeSQL: [MigrationStep] = []
         var completeUser: [MigrationStep] = []
@@ -126,16 +127,19 @@ public struct VersionPlanner: Sendable {
                     let table = qualifiedTable(op.table)
                     var clauses = ["ADD COLUMN \(PostgresIdentifier.quote(physical)) \(column.type)"]
                     if let defaultValue = column.default { clauses[0] += " DEFAULT \(defaultValue)" }
+                    // CHECK and NOT NULL (NOT VALID) are added once the dual-write trigger exists: before it, an
+                    // old client's insert would leave the new column NULL and fail them.
+                    var constraintClauses: [String] = []
                     let renameToPhysical = [column.name: physical]
                     var constraintsToValidate: [String] = []
                     if let check = column.check {
-                        clauses.append(
+                        constraintClauses.append(
                             "ADD CONSTRAINT \(PostgresIdentifier.quote(check.name)) CHECK (\(ColumnRenamer.rewrite(check.constraint, renames: renameToPhysical)))\(check.noInherit ? " NO INHERIT" : "") NOT VALID")
                         constraintsToValidate.append(check.name)
                     }
                     let notNullName = Self.shortName("_slipway_nn_\(op.table)_\(column.name)")
                     if !column.nullable {
-                        clauses.append(
+                        constraintClauses.append(
                             "ADD CONSTRAINT \(PostgresIdentifier.quote(notNullName)) CHECK (\(PostgresIdentifier.quote(physical)) IS NOT NULL) NOT VALID")
                         constraintsToValidate.append(notNullName)
                     }
@@ -156,6 +160,18 @@ public struct VersionPlanner: Sendable {
                             .transaction(
                                 statements: ["ALTER TABLE \(table) DROP COLUMN IF EXISTS \(PostgresIdentifier.quote(physical))"],
                                 accessExclusive: true), origin: origin)]))
+                    if !constraintClauses.isEmpty {
+                        // Rollback drops them before the trigger, for the same reason.
+                        let dropConstraints = constraintsToValidate.map { "DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote($0))" }
+                        afterTriggers.append(MigrationStep(
+                            "add the checks of \(column.name) on \(op.table) (NOT VALID)",
+                            .transaction(statements: ["ALTER TABLE \(table) " + constraintClauses.joined(separator: ", ")], accessExclusive: true),
+                            origin: origin,
+                            undo: [MigrationStep(
+                                "drop the checks of \(column.name) on \(op.table)",
+                                .transaction(statements: ["ALTER TABLE \(table) " + dropConstraints.joined(separator: ", ")], accessExclusive: true),
+                                origin: origin)]))
+                    }
                     if let references = column.references {
                         let name = references.name
                         var sql = "ALTER TABLE \(table) ADD CONSTRAINT \(PostgresIdentifier.quote(name)) FOREIGN KEY (\(PostgresIdentifier.quote(physical))) REFERENCES \(qualifiedTable(references.table)) (\(PostgresIdentifier.quote(references.column)))"
@@ -224,11 +240,8 @@ public struct VersionPlanner: Sendable {
                     model.columns.removeAll { $0.logical == op.column }
                     model.dropped.append(ComputedColumn(physical: physical, logical: op.column, expression: op.down))
                     hiddenByTable[op.table, default: []].append(physical)
-                    completeSQL.append(MigrationStep(
-                        "drop column \(op.column) from \(op.table)",
-                        .transaction(
-                            statements: ["ALTER TABLE \(qualifiedTable(op.table)) DROP COLUMN IF EXISTS \(PostgresIdentifier.quote(physical))"],
-                            accessExclusive: true), origin: origin))
+                    // Dropped at complete in the same transaction as the dual-write trigger that fills it for
+                    // new clients (see below): apart, new clients' inserts would fail in between.
                     models[op.table] = model
 
                 case .renameColumn(let op):
@@ -320,6 +333,7 @@ public struct VersionPlanner: Sendable {
                     "drop dual-write trigger on \(name)",
                     .transaction(statements: Self.dropTriggerSQL(spec), accessExclusive: false))]))
         }
+        start += afterTriggers
         let schemaSpec = VersionSchemaSpec(
             schema: schema, versionSchema: versionSchema, renames: renamedByTable, hidden: hiddenByTable, hiddenTables: [],
             added: addedByTable)
@@ -340,7 +354,8 @@ public struct VersionPlanner: Sendable {
             let types = key.map { column in info.column(column)?.type ?? "text" }
             start.append(MigrationStep(
                 "backfill \(name) in batches of \(batchSize)",
-                .backfill(BackfillSpec(schema: schema, table: name, key: key, keyTypes: types, batchSize: batchSize, pauseMs: pauseMs))))
+                .backfill(BackfillSpec(schema: schema, table: name, key: key, keyTypes: types, batchSize: batchSize, pauseMs: pauseMs)),
+                origin: model.backfillOrigin))
         }
         start += validations
         start += indexes
@@ -359,8 +374,13 @@ public struct VersionPlanner: Sendable {
                 functionName: Self.shortName("_slipway_dw_\(versionSchema)_\(name)"),
                 triggerName: Self.shortName("_slipway_dw_\(versionSchema)"), added: [], dropped: [], renames: [:],
                 hiddenFromNew: [], marksRows: false)
+            let dropColumns = model.dropped.map {
+                "ALTER TABLE \(PostgresIdentifier.qualified(schema, name)) DROP COLUMN IF EXISTS \(PostgresIdentifier.quote($0.physical))"
+            }
             complete.append(MigrationStep(
-                "drop dual-write trigger on \(name)", .transaction(statements: Self.dropTriggerSQL(spec), accessExclusive: true)))
+                "drop dual-write trigger on \(name)"
+                    + (model.dropped.isEmpty ? "" : " and column\(model.dropped.count == 1 ? "" : "s") \(model.dropped.map(\.logical).joined(separator: ", "))"),
+                .transaction(statements: Self.dropTriggerSQL(spec) + dropColumns, accessExclusive: true)))
         }
         complete += completeSQL
         for name in models.keys.sorted() {

@@ -20,8 +20,9 @@ public struct StateStore: Sendable {
 
     /// Creates or upgrades the state schema (idempotent; serialised by a transaction-level advisory lock).
     public func prepare(_ connection: PostgresConnection) async throws {
+        // The schema may exist without Slipway's tables (a backup or audit entry created it first).
         let exists = try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+            "SELECT to_regclass(\(q + ".state_version")) IS NOT NULL AS e")[0].decode("e", as: Bool.self)
         if exists {
             let version = try await connection.query(
                 "SELECT coalesce(max(version), 0)::int8 AS v FROM \(unsafeRaw: q).state_version")[0].decode("v", as: Int.self)
