@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Slipway", targets: ["Slipway"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
+        .library(name: "Backups", targets: ["Backups"]),
         .executable(name: "slipway", targets: ["SlipwayCLI"]),
     ],
     dependencies: [
@@ -69,6 +70,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Backups",
+            dependencies: ["PostgresClient", "LocalPostgres", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Slipway",
             dependencies: [
                 "PostgresClient",
@@ -78,6 +84,7 @@ let package = Package(
                 "Releases",
                 "SlipwayConfig",
                 "SQLLint",
+                "Backups",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -93,6 +100,7 @@ let package = Package(
                 "Releases",
                 "SlipwayConfig",
                 "SQLLint",
+                "Backups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -120,6 +128,10 @@ let package = Package(
         .testTarget(
             name: "SQLLintTests",
             dependencies: ["SQLLint"]
+        ),
+        .testTarget(
+            name: "BackupsTests",
+            dependencies: ["Backups", "PostgresClient", "LocalPostgres"]
         ),
         .testTarget(
             name: "SlipwayTests",

@@ -6,3 +6,4 @@
 @_exported import Releases
 @_exported import SlipwayConfig
 @_exported import SQLLint
+@_exported import Backups

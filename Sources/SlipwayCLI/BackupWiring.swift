@@ -1,15 +1,18 @@
+import Backups
 import Foundation
 import Slipway
 
 /// Connects `deploy` to the configured backup mode.
 enum BackupWiring {
     static func action(settings: ResolvedSettings, terminal: Terminal) throws -> Deployer.BackupAction? {
-        let backup = settings.configuration.backup
-        if backup.mode == .none { return nil }
-        return { _, _ in
-            throw SlipwayError(
-                .notImplemented, "backups (`[backup] mode = \"\(backup.mode.rawValue)\"`) are not available in this build yet",
-                hint: "set `mode = \"none\"` in [backup] (and `backup_required = false` for the environment) to deploy without one")
+        let section = settings.configuration.backup
+        if section.mode == .none { return nil }
+        let manager = BackupManager(database: settings.connection, stateSchema: settings.stateSchema)
+        return { release, environment in
+            let request = try section.request(release: release, environment: environment, drill: nil, restorePoint: nil)
+            let result = try await manager.create(request)
+            let record = result.record
+            return "backup \(record.id) at \(record.location ?? "?"), \(record.sizeBytes ?? 0) bytes, sha256 \(record.sha256?.prefix(16) ?? "")…, verified: \(record.verified ? "yes" : "no")"
         }
     }
 }

@@ -17,9 +17,6 @@ private func planned(_ name: String, _ abstract: String) -> CommandConfiguration
     CommandConfiguration(commandName: name, abstract: "\(abstract) [planned]")
 }
 
-struct BackupCommand: PlannedCommand {
-    static let configuration = planned("backup", "Create, list, verify and restore release-tied backups.")
-}
 struct BaselineCommand: PlannedCommand {
     static let configuration = planned("baseline", "Record an existing database's schema as the starting point.")
 }
