@@ -50,4 +50,31 @@ struct BackfillControlTests {
         // Nothing is left to control once it is done.
         await #expect(throws: MigrationError.self) { try await control.setPaused(true) }
     }
+
+    @Test func batchSizeAdaptsTowardTheTargetTime() async throws {
+        let fixture = try await EngineFixture.make()
+        let app = try await fixture.app()
+        try await createOrders(app, rows: 6000)
+        try fixture.write("0001_fulfillment.yaml", fulfillmentMigration)
+        var runner = fixture.runner(batchSize: 10)
+        runner.targetBatchMs = 200  // tiny batches finish far faster than this: the size must grow
+        runner.minBatchSize = 10
+        runner.maxBatchSize = 4000
+        _ = try await runner.start()
+        let rows = try await app.query("SELECT batches, batch_size, rows_done FROM slipway.backfills")
+        #expect(try rows[0].decode("rows_done", as: Int.self) == 6000)
+        #expect(try rows[0].decode("batches", as: Int.self) < 100, "a fixed size of 10 would take 600 batches")
+        #expect(try rows[0].decode("batch_size", as: Int.self) > 10)
+    }
+
+    @Test func theFilesBackfillSettingsWin() async throws {
+        let fixture = try await EngineFixture.make()
+        let app = try await fixture.app()
+        try await createOrders(app, rows: 100)
+        try fixture.write("0001_fulfillment.yaml", "backfill:\n  batch_size: 7\n" + fulfillmentMigration)
+        _ = try await fixture.runner(batchSize: 1000).start()
+        let rows = try await app.query("SELECT batches, batch_size FROM slipway.backfills")
+        #expect(try rows[0].decode("batch_size", as: Int.self) == 7)
+        #expect(try rows[0].decode("batches", as: Int.self) == 15)  // 14 full batches of 7, then the last 2 rows
+    }
 }

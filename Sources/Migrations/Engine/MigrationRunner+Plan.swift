@@ -54,7 +54,9 @@ extension MigrationRunner {
             """)
         var sizes: [String: Int] = [:]
         for row in sizeRows { sizes[try row.decode("relname")] = try row.decode("bytes", as: Int.self) }
-        let planner = VersionPlanner(schema: schema, tables: tables, relations: relations, batchSize: batchSize, pauseMs: batchPauseMs)
+        let planner = VersionPlanner(
+            schema: schema, tables: tables, relations: relations, batchSize: batchSize, pauseMs: batchPauseMs,
+            targetBatchMs: targetBatchMs, minBatchSize: minBatchSize, maxBatchSize: maxBatchSize)
         let plan = try planner.plan(
             files: pending, versionSchema: versionSchemaName(last.versionName), previousVersionSchema: previous?.versionSchema)
         return (plan, tables, sizes)

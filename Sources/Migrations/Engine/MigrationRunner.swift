@@ -16,6 +16,11 @@ public struct MigrationRunner: Sendable {
     public var lock: LockSettings
     public var batchSize: Int
     public var batchPauseMs: Int
+    /// Target duration of one backfill batch in milliseconds; the batch size adapts toward it between
+    /// `minBatchSize` and `maxBatchSize`. 0 keeps the batch size fixed.
+    public var targetBatchMs: Int = 0
+    public var minBatchSize: Int = 100
+    public var maxBatchSize: Int = 50_000
     /// Wait for another runner instead of failing.
     public var waitForLock: Bool
     /// Treat a `down` that does not compile as an error.
@@ -344,7 +349,9 @@ public struct MigrationRunner: Sendable {
                 "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(schema)"
             ).map { try $0.decode("relname", as: String.self) })
         guard let last = files.last else { throw MigrationError(.nothingToDo, "no pending migrations") }
-        let planner = VersionPlanner(schema: schema, tables: tables, relations: relations, batchSize: batchSize, pauseMs: batchPauseMs)
+        let planner = VersionPlanner(
+            schema: schema, tables: tables, relations: relations, batchSize: batchSize, pauseMs: batchPauseMs,
+            targetBatchMs: targetBatchMs, minBatchSize: minBatchSize, maxBatchSize: maxBatchSize)
         let plan = try planner.plan(
             files: files, versionSchema: versionSchemaName(last.versionName), previousVersionSchema: previous?.versionSchema)
         try await checkExpressions(files, tables: tables, session: session)

@@ -19,12 +19,23 @@ public struct VersionPlanner: Sendable {
     public var batchSize: Int
     public var pauseMs: Int
 
-    public init(schema: String, tables: [String: TableInfo], relations: Set<String>, batchSize: Int = 1000, pauseMs: Int = 0) {
+    /// Target duration of a backfill batch in milliseconds (0 = fixed batch size), and the adaptive bounds.
+    public var targetBatchMs: Int
+    public var minBatchSize: Int
+    public var maxBatchSize: Int
+
+    public init(
+        schema: String, tables: [String: TableInfo], relations: Set<String>, batchSize: Int = 1000, pauseMs: Int = 0,
+        targetBatchMs: Int = 0, minBatchSize: Int = 100, maxBatchSize: Int = 50_000
+    ) {
         self.schema = schema
         self.tables = tables
         self.relations = relations
         self.batchSize = batchSize
         self.pauseMs = pauseMs
+        self.targetBatchMs = targetBatchMs
+        self.minBatchSize = minBatchSize
+        self.maxBatchSize = maxBatchSize
     }
 
     /// The logical view of one table while planning.
@@ -38,6 +49,8 @@ public struct VersionPlanner: Sendable {
         var needsBackfill = false
         /// The operation that made the table need a backfill (for errors).
         var backfillOrigin: String?
+        /// Backfill settings from the file (`backfill:` at the top or on the operation).
+        var backfillSettings: BackfillSettings?
 
         func physical(_ logical: String) -> String? { columns.first { $0.logical == logical }?.physical }
     }
@@ -150,6 +163,7 @@ public struct VersionPlanner: Sendable {
                         }
                         model.needsBackfill = true
                         model.backfillOrigin = origin
+                        model.backfillSettings = file.effectiveBackfill(for: located)
                     }
                     expand.append(MigrationStep(
                         "add column \(column.name) to \(op.table) (as \(physical) until complete)",
@@ -352,9 +366,17 @@ public struct VersionPlanner: Sendable {
                     origin: model.backfillOrigin, hint: "add a primary key first")
             }
             let types = key.map { column in info.column(column)?.type ?? "text" }
+            // The file's `backfill:` settings win over the run's.
+            let settings = model.backfillSettings
+            let size = settings?.batchSize ?? batchSize
+            let target = settings?.targetBatchMs ?? targetBatchMs
             start.append(MigrationStep(
-                "backfill \(name) in batches of \(batchSize)",
-                .backfill(BackfillSpec(schema: schema, table: name, key: key, keyTypes: types, batchSize: batchSize, pauseMs: pauseMs)),
+                "backfill \(name) in batches of \(size)\(target > 0 ? " (adapting toward \(target) ms)" : "")",
+                .backfill(BackfillSpec(
+                    schema: schema, table: name, key: key, keyTypes: types, batchSize: size,
+                    pauseMs: settings?.pauseBetweenBatchesMs ?? pauseMs, targetBatchMs: target,
+                    minBatchSize: settings?.minBatchSize ?? min(minBatchSize, size),
+                    maxBatchSize: settings?.maxBatchSize ?? max(maxBatchSize, size))),
                 origin: model.backfillOrigin))
         }
         start += validations

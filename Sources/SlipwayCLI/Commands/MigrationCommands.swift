@@ -87,10 +87,16 @@ func makeRunner(
         if let value = run.batchSize { batchSize = value }
         if let value = run.batchPauseMs { pause = value }
     }
-    return MigrationRunner(
+    var runner = MigrationRunner(
         connection: settings.connection, schema: settings.schema, stateSchema: settings.stateSchema,
         migrationsDirectory: settings.migrationsDirectory, lock: lock, batchSize: batchSize, batchPauseMs: pause,
         waitForLock: run?.wait ?? false, strict: run?.strict ?? false, events: { terminal.render($0) })
+    // Adaptive batches toward [backfill] target_batch_time, unless --batch-size fixes the size.
+    let backfill = settings.configuration.backfill
+    runner.targetBatchMs = run?.batchSize == nil ? ResolvedSettings.milliseconds(backfill.targetBatchTime) : 0
+    runner.minBatchSize = backfill.minBatchSize
+    runner.maxBatchSize = backfill.maxBatchSize
+    return runner
 }
 
 /// A command that runs one `MigrationRunner` operation with the shared connection, migrations, run and
