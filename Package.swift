@@ -148,6 +148,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "backfill-bench",
+            dependencies: ["Migrations", "PostgresClient", "LocalPostgres"],
+            path: "Benchmarks/backfill/Sources/backfill-bench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "release-bench",
             dependencies: ["Releases"],
             path: "Benchmarks/release/Sources/release-bench",
