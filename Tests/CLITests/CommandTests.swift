@@ -22,12 +22,6 @@ struct CommandTests {
         #expect(result.stderr.contains("Unknown option '--definitely-not-a-flag'"))
     }
 
-    @Test func plannedCommandsSaySoAndExit9() async throws {
-        let result = try await CLI.run(["drift"])
-        #expect(result.status == 9)
-        #expect(result.stderr.contains("not available in this build yet"))
-    }
-
     @Test func statusReportsServerAndStateSchema() async throws {
         let db = try await ScratchDatabases.shared.make(label: "cli_status")
         let text = try await CLI.run(["status", "--url", db.appConnectionString])

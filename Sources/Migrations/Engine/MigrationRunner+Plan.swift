@@ -20,7 +20,7 @@ extension MigrationRunner {
                 .invalidMigration, "\(errors.count) error(s) in \(migrationsDirectory):\n" + errors.map(\.description).joined(separator: "\n"))
         }
         let stateExists = try await session.query(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+            "SELECT to_regclass(\(PostgresIdentifier.quote(stateSchema) + ".migrations")) IS NOT NULL AS e")[0].decode("e", as: Bool.self)
         var applied: [(name: String, checksum: String)] = []
         var previous: StateStore.VersionRecord?
         if stateExists {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Migrations
+import PostgresClient
 import Slipway
 
 struct StatusCommand: AsyncParsableCommand {
@@ -54,10 +55,21 @@ struct StatusCommand: AsyncParsableCommand {
                         ? terminal.green("exists")
                         : terminal.yellow("not created yet (the first `slipway start` creates it)")))
             printMigrations(migrationStatus, terminal)
+            if status.stateSchemaExists, let drift = try? await Self.drift(settings) {
+                if drift.hasDrift {
+                    terminal.line(terminal.yellow("drift: \(drift.items.count) difference(s) from the recorded schema — run `slipway drift`"))
+                }
+            }
             if !migrationStatus.checksumMismatches.isEmpty || !migrationStatus.invalidFiles.isEmpty {
                 throw ExitCode(SlipwayExitCode.invalidInput.rawValue)
             }
         }
+    }
+
+    private static func drift(_ settings: ResolvedSettings) async throws -> DriftReport {
+        let session = try await PostgresConnection.connect(settings.connection.with("application_name", "slipway status"))
+        defer { Task { await session.close() } }
+        return try await Drift.check(schema: settings.schema, connection: session, stateSchema: settings.stateSchema)
     }
 
     private func printMigrations(_ status: MigrationStatus, _ terminal: Terminal) {
