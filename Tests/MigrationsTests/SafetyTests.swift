@@ -176,8 +176,10 @@ struct SafetyTests {
         try await expectRefused(
             """
             operations:
-              - drop_table:
-                  name: orders
+              - alter_column:
+                  table: orders
+                  column: status
+                  type: varchar(20)
             """, line: 2, messageContains: "not supported")
     }
 

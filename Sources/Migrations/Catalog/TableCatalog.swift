@@ -12,6 +12,27 @@ public struct TableInfo: Sendable, Hashable {
         /// `a` (ALWAYS) / `d` (BY DEFAULT) identity, `s` stored generated, or nil.
         public var identity: String?
         public var generated: Bool
+        /// The column's comment (`col_description`), if any.
+        public var comment: String? = nil
+    }
+
+    /// One constraint of the table (`pg_constraint`).
+    public struct ConstraintInfo: Sendable, Hashable {
+        public var name: String
+        /// `contype`: `p`, `u`, `c`, `f`, `x`, `n`, `t`.
+        public var type: String
+        /// A primary key or unique constraint some foreign key depends on.
+        public var referencedByForeignKey: Bool = false
+    }
+
+    /// One index of the table.
+    public struct IndexInfo: Sendable, Hashable {
+        public var name: String
+        /// The index backs a constraint (primary key, unique, exclusion): dropping it needs `drop_constraint`.
+        public var backsConstraint: Bool
+        /// An index of a partitioned table (`relkind = 'I'`), which `DROP INDEX CONCURRENTLY` refuses.
+        public var partitioned: Bool
+        public var unique: Bool
     }
 
     public var schema: String
@@ -25,6 +46,16 @@ public struct TableInfo: Sendable, Hashable {
     public var estimatedRows: Int
     /// Whether row-level security is enabled.
     public var rowSecurity: Bool
+    /// `relreplident`: `d` (default), `f` (full), `n` (nothing), `i` (index).
+    public var replicaIdentity: String = "d"
+    /// The replica identity index when `replicaIdentity` is `i`.
+    public var replicaIdentityIndex: String? = nil
+    /// Constraints of the table.
+    public var constraints: [ConstraintInfo] = []
+    /// Indexes of the table.
+    public var indexes: [IndexInfo] = []
+    /// Foreign keys of other tables referencing this one, as `table.constraint`.
+    public var referencedBy: [String] = []
 
     /// The column named `name`, if any.
     public func column(_ name: String) -> ColumnInfo? { columns.first { $0.name == name } }
@@ -39,7 +70,8 @@ public enum TableCatalog {
     public static func tables(in schema: String, connection: PostgresConnection) async throws -> [String: TableInfo] {
         let tableRows = try await connection.query(
             """
-            SELECT c.oid::int8 AS oid, c.relname, c.reltuples::int8 AS reltuples, c.relrowsecurity
+            SELECT c.oid::int8 AS oid, c.relname, c.reltuples::int8 AS reltuples, c.relrowsecurity,
+                   c.relreplident::text AS relreplident
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = \(schema) AND c.relkind IN ('r', 'p')
             """)
@@ -51,13 +83,14 @@ public enum TableCatalog {
             result[name] = TableInfo(
                 schema: schema, name: name, columns: [], primaryKey: [], uniqueNotNullKey: [],
                 estimatedRows: try row.decode("reltuples"), rowSecurity: try row.decode("relrowsecurity"))
+            result[name]?.replicaIdentity = try row.decode("relreplident")
         }
         if result.isEmpty { return result }
         let columnRows = try await connection.query(
             """
             SELECT a.attrelid::int8 AS oid, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
                    pg_get_expr(d.adbin, d.adrelid) AS default_expr, nullif(a.attidentity, '') AS identity,
-                   a.attgenerated <> '' AS generated
+                   a.attgenerated <> '' AS generated, col_description(a.attrelid, a.attnum) AS comment
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -70,7 +103,48 @@ public enum TableCatalog {
                 TableInfo.ColumnInfo(
                     name: try row.decode("attname"), type: try row.decode("type"), notNull: try row.decode("attnotnull"),
                     defaultExpression: try row.decode("default_expr", as: String?.self),
-                    identity: try row.decode("identity", as: String?.self), generated: try row.decode("generated")))
+                    identity: try row.decode("identity", as: String?.self), generated: try row.decode("generated"),
+                    comment: try row.decode("comment", as: String?.self)))
+        }
+        let constraintRows = try await connection.query(
+            """
+            SELECT co.conrelid::int8 AS oid, co.conname::text AS name, co.contype::text AS type,
+                   co.contype IN ('p', 'u') AND EXISTS (
+                       SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = co.conindid) AS referenced
+            FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = \(schema) ORDER BY co.conname
+            """)
+        for row in constraintRows {
+            guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
+            result[table]?.constraints.append(TableInfo.ConstraintInfo(
+                name: try row.decode("name"), type: try row.decode("type"), referencedByForeignKey: try row.decode("referenced")))
+        }
+        let indexRows = try await connection.query(
+            """
+            SELECT i.indrelid::int8 AS oid, ic.relname::text AS name, ic.relkind::text = 'I' AS partitioned, i.indisunique,
+                   i.indisreplident, EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AS backs
+            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+            WHERE n.nspname = \(schema) ORDER BY ic.relname
+            """)
+        for row in indexRows {
+            guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
+            let name: String = try row.decode("name")
+            result[table]?.indexes.append(TableInfo.IndexInfo(
+                name: name, backsConstraint: try row.decode("backs"), partitioned: try row.decode("partitioned"),
+                unique: try row.decode("indisunique")))
+            if try row.decode("indisreplident", as: Bool.self) { result[table]?.replicaIdentityIndex = name }
+        }
+        let referenceRows = try await connection.query(
+            """
+            SELECT co.confrelid::int8 AS oid, c.relname::text || '.' || co.conname::text AS name
+            FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid
+            JOIN pg_class t ON t.oid = co.confrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = \(schema) AND co.contype = 'f' AND co.conrelid <> co.confrelid AND co.conparentid = 0
+            ORDER BY 2
+            """)
+        for row in referenceRows {
+            guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
+            result[table]?.referencedBy.append(try row.decode("name"))
         }
         let keyRows = try await connection.query(
             """

@@ -140,7 +140,7 @@ public struct MigrationRunner: Sendable {
         let session = try await PostgresConnection.connect(connection.with("application_name", "slipway status"))
         defer { Task { await session.close() } }
         let stateExists = try await session.query(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+            "SELECT to_regclass(\(PostgresIdentifier.quote(stateSchema) + ".migrations")) IS NOT NULL AS e")[0].decode("e", as: Bool.self)
         // A missing directory is not an error for status (it may run where no files are).
         var isDirectory: ObjCBool = false
         let hasDirectory = FileManager.default.fileExists(atPath: migrationsDirectory, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -191,7 +191,7 @@ public struct MigrationRunner: Sendable {
         let session = try await PostgresConnection.connect(connection.with("application_name", "slipway history"))
         defer { Task { await session.close() } }
         let exists = try await session.query(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(stateSchema)) AS e")[0].decode("e", as: Bool.self)
+            "SELECT to_regclass(\(PostgresIdentifier.quote(stateSchema) + ".migrations")) IS NOT NULL AS e")[0].decode("e", as: Bool.self)
         guard exists else { return [] }
         return try await store.versions(schema: schema, session)
     }
@@ -383,6 +383,10 @@ public struct MigrationRunner: Sendable {
                 switch located.operation {
                 case .createTable(let op): columns = op.columns.map { ($0.name, $0.type, $0.default) }
                 case .addColumn(let op): columns = [(op.column.name, op.column.type, op.column.default)]
+                case .alterColumn(let op):
+                    if let defaultValue = op.default?.value, let type = tables[op.table]?.column(op.column)?.type {
+                        columns = [(op.column, type, defaultValue)]
+                    }
                 default: break
                 }
                 let serialTypes: Set<String> = ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]
@@ -399,6 +403,107 @@ public struct MigrationRunner: Sendable {
                         throw MigrationError(
                             .invalidMigration, "column \"\(column.name)\": type or default does not work: \(error.message)",
                             origin: origin, hint: error.serverError?.hint, underlying: error.detailedDescription)
+                    }
+                }
+                // alter_column `nullable: false` without `up`: existing NULLs would only fail the validation after
+                // DDL, so look for one now (reads the table under ACCESS SHARE; writes continue).
+                if case .alterColumn(let op) = located.operation, op.nullable == false, op.up == nil,
+                    let column = tables[op.table]?.column(op.column), !column.notNull, !afterRawSQL
+                {
+                    let source = PostgresIdentifier.qualified(schema, op.table)
+                    let hasNulls: String?
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        let rows = try await session.unsafeExecuteRaw(
+                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT EXISTS (SELECT 1 FROM \(source) WHERE \(PostgresIdentifier.quote(op.column)) IS NULL)::text",
+                            origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                        hasNulls = rows.last?.first?.values.first ?? nil
+                    } catch {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw error
+                    }
+                    if hasNulls == "true" {
+                        throw MigrationError(
+                            .invalidMigration, "column \"\(op.column)\" of \"\(op.table)\" has NULL values, so it cannot become NOT NULL",
+                            origin: origin,
+                            hint: "fix them first (a raw `sql` migration); `up` for old rows is not supported by this build yet")
+                    }
+                }
+                // create_constraint of type check: existing rows that violate it would only fail the validation
+                // after DDL, so look for one now (ACCESS SHARE; writes continue).
+                if case .createConstraint(let op) = located.operation, op.type == .check, let check = op.check,
+                    let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }), !afterRawSQL
+                {
+                    let source = PostgresIdentifier.qualified(schema, op.table)
+                    let violates: String?
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        let rows = try await session.unsafeExecuteRaw(
+                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT EXISTS (SELECT 1 FROM \(source) WHERE NOT (\(check)))::text",
+                            origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                        violates = rows.last?.first?.values.first ?? nil
+                    } catch let error as PostgresError {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw MigrationError(
+                            .invalidMigration, "check \"\(op.name)\" does not work on \(op.table): \(error.message)", origin: origin,
+                            hint: error.serverError?.hint, underlying: error.detailedDescription)
+                    }
+                    if violates == "true" {
+                        throw MigrationError(
+                            .invalidMigration, "rows of \"\(op.table)\" violate check \"\(op.name)\"", origin: origin,
+                            hint: "fix them first (a raw `sql` migration); `up` that rewrites values is not supported by this build yet")
+                    }
+                }
+                // create_constraint of type unique: duplicates would only fail the concurrent build after DDL.
+                if case .createConstraint(let op) = located.operation, op.type == .unique, !op.columns.isEmpty,
+                    let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }), !afterRawSQL
+                {
+                    let columns = op.columns.map(PostgresIdentifier.quote).joined(separator: ", ")
+                    let notNull = op.columns.map { "\(PostgresIdentifier.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
+                    let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) WHERE \(notNull) GROUP BY \(columns) HAVING count(*) > 1)::text"
+                    let duplicates: String?
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                        duplicates = rows.last?.first?.values.first ?? nil
+                    } catch {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw error
+                    }
+                    if duplicates == "true" {
+                        throw MigrationError(
+                            .invalidMigration, "rows of \"\(op.table)\" have duplicate (\(op.columns.joined(separator: ", "))), so \"\(op.name)\" cannot be unique",
+                            origin: origin, hint: "fix them first (a raw `sql` migration)")
+                    }
+                }
+                // create_constraint of type foreign_key (MATCH SIMPLE): rows whose key has no referenced row.
+                if case .createConstraint(let op) = located.operation, op.type == .foreignKey, let references = op.references,
+                    references.matchType != .full, references.columns.count == op.columns.count, !op.columns.isEmpty,
+                    let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }),
+                    let target = tables[references.table], references.columns.allSatisfy({ target.column($0) != nil }), !afterRawSQL
+                {
+                    let notNull = op.columns.map { "t.\(PostgresIdentifier.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
+                    let match = zip(op.columns, references.columns)
+                        .map { "r.\(PostgresIdentifier.quote($1)) = t.\(PostgresIdentifier.quote($0))" }.joined(separator: " AND ")
+                    let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) t WHERE \(notNull) AND NOT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, references.table)) r WHERE \(match)))::text"
+                    let orphans: String?
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                        orphans = rows.last?.first?.values.first ?? nil
+                    } catch {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw error
+                    }
+                    if orphans == "true" {
+                        throw MigrationError(
+                            .invalidMigration,
+                            "rows of \"\(op.table)\" reference no row of \"\(references.table)\", so foreign key \"\(op.name)\" cannot be validated",
+                            origin: origin, hint: "fix them first (a raw `sql` migration)")
                     }
                 }
                 switch located.operation {
@@ -479,6 +584,13 @@ public struct MigrationRunner: Sendable {
         try await store.setPhase(record, phase: "completed", cursor: record.cursor, completed: true, session)
         record.phase = "completed"
         events(RunnerEvent("phase", "version \(record.name) is complete"))
+        // The schema as this version left it: `slipway drift` compares the live catalog with it.
+        do {
+            _ = try await SnapshotStore.recordAfterComplete(
+                schema: schema, version: record.name, connection: session, stateSchema: stateSchema)
+        } catch {
+            events(RunnerEvent("warning", "could not record the schema snapshot for drift detection: \(error)"))
+        }
         return record
     }
 

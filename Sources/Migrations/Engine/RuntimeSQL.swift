@@ -42,7 +42,7 @@ enum RuntimeSQL {
                         : "\(PostgresIdentifier.quote(physical)) AS \(PostgresIdentifier.quote(logical))")
             }
             guard !selectList.isEmpty else { continue }
-            let view = PostgresIdentifier.qualified(spec.versionSchema, name)
+            let view = PostgresIdentifier.qualified(spec.versionSchema, spec.renamedTables?[name] ?? name)
             let options = serverVersion >= 150000 ? " WITH (security_invoker = true)" : ""
             statements.append(
                 "CREATE VIEW \(view)\(options) AS SELECT \(selectList.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(spec.schema, name))")

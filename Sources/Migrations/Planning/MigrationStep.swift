@@ -66,6 +66,9 @@ public struct VersionSchemaSpec: Sendable, Codable, Hashable {
     public var hiddenTables: [String]
     /// Per table: physical → logical for columns added by this version (`_slipway_new_x` → `x`).
     public var added: [String: [String: String]]
+    /// Physical table → its name in the new version (`rename_table`); the view takes the new name.
+    /// Optional so plans persisted by earlier builds still decode.
+    public var renamedTables: [String: String]? = nil
 }
 
 /// A table's dual-write trigger for one version.

@@ -95,6 +95,12 @@ public struct StepImpact: Sendable, Codable, Hashable {
                 if upper.contains("SET NOT NULL") {
                     notes.append("no scan: a validated CHECK (… IS NOT NULL) proves it (PostgreSQL 12+)")
                 }
+                if upper.contains("DROP NOT NULL") { notes.append("drops NOT NULL in the catalog only: no scan") }
+                if upper.contains("SET DEFAULT") || upper.contains("DROP DEFAULT") {
+                    notes.append("changes the default for future inserts only: no rewrite")
+                }
+                if upper.contains("REPLICA IDENTITY") { notes.append("changes what logical replication logs for updates and deletes") }
+                if upper.contains(" RENAME ") { notes.append("renames in the catalog only; version views follow by reference") }
             }
         } else if upper.hasPrefix("DROP TRIGGER") {
             locks.append(Self.mode("ACCESS EXCLUSIVE", relation(after: " ON ")))

@@ -86,6 +86,16 @@ public struct VersionPlanner: Sendable {
         var renamedByTable: [String: [String: String]] = [:]
         var hiddenByTable: [String: [String]] = [:]
         var addedByTable: [String: [String: String]] = [:]
+        /// rename_table: physical name → name in the new version.
+        var renamedTables: [String: String] = [:]
+        /// drop_table: tables hidden from the new version, dropped at complete.
+        var hiddenTables: [String] = []
+        /// Tables some earlier operation of this version touched (drop_table must be alone on its table).
+        var touchedTables: Set<String> = []
+        var droppedIndexes: Set<String> = []
+        var renamedConstraints: Set<String> = []
+        var completeTableRenames: [MigrationStep] = []
+        var completeTableDrops: [MigrationStep] = []
 
         for file in files {
             for located in file.operations {
@@ -94,6 +104,19 @@ public struct VersionPlanner: Sendable {
                     MigrationError(.invalidMigration, message, origin: origin, hint: hint)
                 }
                 func existing(_ table: String) throws -> TableModel {
+                    if let renamed = renamedTables[table] {
+                        throw fail(
+                            "table \"\(table)\" is renamed to \"\(renamed)\" earlier in this version",
+                            hint: "operations on a table renamed in the same version are not supported yet; put them in a later migration started separately")
+                    }
+                    if let from = renamedTables.first(where: { $0.value == table })?.key {
+                        throw fail(
+                            "table \"\(table)\" is the new name of \"\(from)\", renamed earlier in this version",
+                            hint: "operations on a table renamed in the same version are not supported yet; put them in a later migration started separately")
+                    }
+                    if hiddenTables.contains(table) {
+                        throw fail("table \"\(table)\" is dropped earlier in this version")
+                    }
                     guard let model = models[table] else {
                         throw fail(
                             "table \"\(table)\" does not exist in schema \"\(schema)\"",
@@ -102,6 +125,35 @@ public struct VersionPlanner: Sendable {
                     return model
                 }
                 let qualifiedTable = { (table: String) in PostgresIdentifier.qualified(schema, table) }
+                /// drop_constraint / drop_multicolumn_constraint: the constraint holds for every writer until
+                /// complete drops it, so old clients never see a value that violates it.
+                func dropConstraintAtComplete(table tableName: String, name: String, hasMappings: Bool) throws {
+                    let model = try existing(tableName)
+                    guard let info = tables[model.name], let constraint = info.constraints.first(where: { $0.name == name }) else {
+                        throw fail("constraint \"\(name)\" does not exist on table \"\(tableName)\"")
+                    }
+                    guard !renamedConstraints.contains("\(tableName).\(name)") else {
+                        throw fail("constraint \"\(name)\" is renamed or dropped earlier in this version")
+                    }
+                    if constraint.type == "n" {
+                        throw fail("\"\(name)\" is a NOT NULL constraint", hint: "use alter_column with `nullable: true`")
+                    }
+                    if constraint.referencedByForeignKey {
+                        throw fail(
+                            "constraint \"\(name)\" is referenced by a foreign key",
+                            hint: "drop the foreign key earlier in the version")
+                    }
+                    if hasMappings {
+                        warnings.append("\(origin): `up`/`down` are not used: constraint \"\(name)\" holds for every writer until complete drops it")
+                    }
+                    renamedConstraints.insert("\(tableName).\(name)")
+                    touchedTables.insert(tableName)
+                    completeSQL.append(MigrationStep(
+                        "drop constraint \(name) on \(tableName)",
+                        .transaction(
+                            statements: ["ALTER TABLE \(qualifiedTable(tableName)) DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(name))"],
+                            accessExclusive: true), origin: origin))
+                }
 
                 switch located.operation {
                 case .createTable(let op):
@@ -323,10 +375,373 @@ public struct VersionPlanner: Sendable {
                         expand.append(MigrationStep("run raw SQL", .userSQL(op.up), origin: origin, undo: undo))
                     }
 
-                default:
-                    throw fail(
-                        "operation `\(located.operation.kind.rawValue)` is not supported by this build yet",
-                        hint: "supported now: create_table, add_column, drop_column, rename_column, create_index, sql")
+                case .createConstraint(let op):
+                    let model = try existing(op.table)
+                    guard !model.isNew, let info = tables[model.name] else {
+                        throw fail("table \"\(op.table)\" is created by this same version; put the constraint in the create_table")
+                    }
+                    guard op.type == .check || op.type == .foreignKey || op.type == .unique else {
+                        throw fail(
+                            "create_constraint of type `\(op.type.rawValue)` is not supported by this build yet",
+                            hint: "supported now: create_constraint of type check, foreign_key or unique")
+                    }
+                    guard !info.constraints.contains(where: { $0.name == op.name }) else {
+                        throw fail("a constraint named \"\(op.name)\" already exists on table \"\(op.table)\"")
+                    }
+                    var renames: [String: String] = [:]
+                    for column in op.columns {
+                        guard let physical = model.physical(column) else {
+                            throw fail("column \"\(column)\" does not exist in table \"\(op.table)\"")
+                        }
+                        if physical.hasPrefix(Self.newColumnPrefix) {
+                            throw fail("column \"\(column)\" is added by this same version; put the check in the add_column")
+                        }
+                    }
+                    for column in model.columns where column.logical != column.physical { renames[column.logical] = column.physical }
+                    // Without a dual-write copy of the columns, `up` can only leave values as they are.
+                    let fixes = op.up.filter { column, expression in
+                        let trimmed = expression.trimmingCharacters(in: .whitespaces)
+                        return trimmed.lowercased() != column.lowercased() && trimmed != PostgresIdentifier.quote(column)
+                    }
+                    if !fixes.isEmpty {
+                        throw fail(
+                            "create_constraint with an `up` that changes values (\(fixes.keys.sorted().joined(separator: ", "))) needs a dual-write copy of the columns, which this build does not support yet",
+                            hint: "fix the values first (a raw `sql` migration), then give `up: {column: column}`")
+                    }
+                    if !op.down.isEmpty {
+                        warnings.append("\(origin): `down` is not used: the constraint holds for every writer from start on")
+                    }
+                    let table = qualifiedTable(op.table)
+                    let quotedName = PostgresIdentifier.quote(op.name)
+                    touchedTables.insert(op.table)
+                    if op.type == .unique {
+                        guard !op.columns.isEmpty else { throw fail("unique constraint \"\(op.name)\" needs `columns`") }
+                        guard !relations.contains(op.name) else {
+                            throw fail("a relation named \"\(op.name)\" already exists in schema \"\(schema)\" (the constraint's index takes its name)")
+                        }
+                        relations.insert(op.name)
+                        let columns = op.columns.compactMap { model.physical($0) }.map(PostgresIdentifier.quote)
+                        var sql = "CREATE UNIQUE INDEX CONCURRENTLY \(quotedName) ON \(table) (\(columns.joined(separator: ", ")))"
+                        if let parameters = op.indexParameters {
+                            if !parameters.includeColumns.isEmpty {
+                                let include = try parameters.includeColumns.map { column -> String in
+                                    guard let physical = model.physical(column) else {
+                                        throw fail("column \"\(column)\" does not exist in table \"\(op.table)\"")
+                                    }
+                                    return PostgresIdentifier.quote(physical)
+                                }
+                                sql += " INCLUDE (\(include.joined(separator: ", ")))"
+                            }
+                            if let storage = parameters.storageParameters { sql += " WITH (\(storage))" }
+                            if let tablespace = parameters.tablespace { sql += " TABLESPACE \(PostgresIdentifier.quote(tablespace))" }
+                        }
+                        // Built at start (uniqueness holds for every writer from then on), attached at complete.
+                        indexes.append(MigrationStep(
+                            "build unique index \(op.name) on \(op.table) concurrently",
+                            .concurrent(statement: sql, index: QualifiedName(schema, op.name)), origin: origin,
+                            undo: [Self.dropIndexStep(schema: schema, name: op.name, origin: origin)]))
+                        completeSQL.append(MigrationStep(
+                            "attach unique constraint \(op.name) to its index",
+                            .transaction(
+                                statements: ["ALTER TABLE \(table) ADD CONSTRAINT \(quotedName) UNIQUE USING INDEX \(quotedName)"],
+                                accessExclusive: true), origin: origin))
+                        break
+                    }
+                    if op.type == .foreignKey {
+                        guard let references = op.references, !op.columns.isEmpty, references.columns.count == op.columns.count else {
+                            throw fail("foreign key \"\(op.name)\" needs `columns` and `references` with as many columns")
+                        }
+                        let target = try existing(references.table)
+                        if references.matchType == .partial { throw fail("MATCH PARTIAL is not implemented by PostgreSQL") }
+                        var targetColumns: [String] = []
+                        for column in references.columns {
+                            guard let physical = target.physical(column), !physical.hasPrefix(Self.newColumnPrefix) else {
+                                throw fail("column \"\(column)\" does not exist in table \"\(references.table)\"")
+                            }
+                            targetColumns.append(PostgresIdentifier.quote(physical))
+                        }
+                        let columns = op.columns.compactMap { model.physical($0) }.map(PostgresIdentifier.quote)
+                        var sql = "ALTER TABLE \(table) ADD CONSTRAINT \(quotedName) FOREIGN KEY (\(columns.joined(separator: ", "))) REFERENCES \(qualifiedTable(target.name)) (\(targetColumns.joined(separator: ", ")))"
+                        if let match = references.matchType { sql += " MATCH \(match.rawValue)" }
+                        if let onDelete = references.onDelete {
+                            sql += " ON DELETE \(onDelete.rawValue)"
+                            if !references.onDeleteSetColumns.isEmpty {
+                                sql += " (\(references.onDeleteSetColumns.compactMap { model.physical($0) }.map(PostgresIdentifier.quote).joined(separator: ", ")))"
+                            }
+                        }
+                        if let onUpdate = references.onUpdate { sql += " ON UPDATE \(onUpdate.rawValue)" }
+                        sql += " NOT VALID"
+                        expand.append(MigrationStep(
+                            "add foreign key \(op.name) (NOT VALID; locks \(op.table) and \(references.table) in SHARE ROW EXCLUSIVE)",
+                            .transaction(statements: [sql], accessExclusive: false), origin: origin,
+                            undo: [MigrationStep(
+                                "drop foreign key \(op.name) on \(op.table)",
+                                .transaction(statements: ["ALTER TABLE \(table) DROP CONSTRAINT IF EXISTS \(quotedName)"], accessExclusive: true),
+                                origin: origin)]))
+                        validations.append(MigrationStep(
+                            "validate constraint \(op.name) on \(op.table) (SHARE UPDATE EXCLUSIVE: reads and writes continue)",
+                            .transaction(statements: ["ALTER TABLE \(table) VALIDATE CONSTRAINT \(quotedName)"], accessExclusive: false),
+                            origin: origin))
+                        break
+                    }
+                    guard let check = op.check else { throw fail("check constraint \"\(op.name)\" needs `check`") }
+                    afterTriggers.append(MigrationStep(
+                        "add check \(op.name) on \(op.table) (NOT VALID)",
+                        .transaction(
+                            statements: ["ALTER TABLE \(table) ADD CONSTRAINT \(quotedName) CHECK (\(ColumnRenamer.rewrite(check, renames: renames)))\(op.noInherit ? " NO INHERIT" : "") NOT VALID"],
+                            accessExclusive: true), origin: origin,
+                        undo: [MigrationStep(
+                            "drop check \(op.name) on \(op.table)",
+                            .transaction(statements: ["ALTER TABLE \(table) DROP CONSTRAINT IF EXISTS \(quotedName)"], accessExclusive: true),
+                            origin: origin)]))
+                    validations.append(MigrationStep(
+                        "validate constraint \(op.name) on \(op.table) (SHARE UPDATE EXCLUSIVE: reads and writes continue)",
+                        .transaction(statements: ["ALTER TABLE \(table) VALIDATE CONSTRAINT \(quotedName)"], accessExclusive: false),
+                        origin: origin))
+
+                case .dropConstraint(let op):
+                    try dropConstraintAtComplete(table: op.table, name: op.name, hasMappings: true)
+
+                case .dropMulticolumnConstraint(let op):
+                    try dropConstraintAtComplete(table: op.table, name: op.name, hasMappings: !op.up.isEmpty || !op.down.isEmpty)
+
+                case .dropIndex(let op):
+                    guard !droppedIndexes.contains(op.name) else { throw fail("index \"\(op.name)\" is dropped twice in this version") }
+                    guard let owner = tables.values.first(where: { table in table.indexes.contains { $0.name == op.name } }),
+                        let index = owner.indexes.first(where: { $0.name == op.name })
+                    else {
+                        throw fail(
+                            "index \"\(op.name)\" does not exist in schema \"\(schema)\"",
+                            hint: relations.contains(op.name) && !self.relations.contains(op.name)
+                                ? "it is created by this same version; remove the create_index instead" : nil)
+                    }
+                    if index.backsConstraint {
+                        throw fail(
+                            "index \"\(op.name)\" backs a constraint of table \"\(owner.name)\"",
+                            hint: "drop the constraint instead (drop_constraint / drop_multicolumn_constraint)")
+                    }
+                    if index.partitioned {
+                        throw fail("index \"\(op.name)\" belongs to a partitioned table; dropping it is not supported by this build yet")
+                    }
+                    droppedIndexes.insert(op.name)
+                    touchedTables.insert(owner.name)
+                    // Kept until complete so old clients' plans keep it; rollback has nothing to undo.
+                    completeSQL.append(Self.dropIndexStep(schema: schema, name: op.name, origin: origin))
+
+                case .renameTable(let op):
+                    let model = try existing(op.from)
+                    guard op.from != op.to else { throw fail("`from` and `to` are both \"\(op.to)\"") }
+                    guard models[op.to] == nil, !relations.contains(op.to), !renamedTables.values.contains(op.to) else {
+                        throw fail("a table or relation named \"\(op.to)\" already exists in schema \"\(schema)\"")
+                    }
+                    guard op.to.utf8.count <= 63 else { throw fail("table name \"\(op.to)\" is longer than 63 bytes") }
+                    renamedTables[model.name] = op.to
+                    relations.insert(op.to)
+                    touchedTables.insert(model.name)
+                    completeTableRenames.append(MigrationStep(
+                        "rename table \(model.name) to \(op.to)",
+                        .transaction(
+                            statements: ["ALTER TABLE \(qualifiedTable(model.name)) RENAME TO \(PostgresIdentifier.quote(op.to))"],
+                            accessExclusive: true), origin: origin))
+
+                case .dropTable(let op):
+                    let model = try existing(op.name)
+                    guard !model.isNew, let info = tables[op.name] else {
+                        throw fail("table \"\(op.name)\" is created by this same version; remove the create_table instead")
+                    }
+                    guard !touchedTables.contains(op.name) else {
+                        throw fail(
+                            "table \"\(op.name)\" is changed by an earlier operation of this version",
+                            hint: "drop the table in a migration of its own (a later version)")
+                    }
+                    let referencing = info.referencedBy.filter { reference in
+                        !hiddenTables.contains { reference.hasPrefix($0 + ".") }
+                    }
+                    if !referencing.isEmpty {
+                        throw fail(
+                            "table \"\(op.name)\" is referenced by foreign key\(referencing.count == 1 ? "" : "s") \(referencing.joined(separator: ", "))",
+                            hint: "drop those constraints (or the referencing tables) earlier in the version")
+                    }
+                    hiddenTables.append(op.name)
+                    touchedTables.insert(op.name)
+                    models.removeValue(forKey: op.name)
+                    completeTableDrops.append(MigrationStep(
+                        "drop table \(op.name)",
+                        .transaction(statements: ["DROP TABLE IF EXISTS \(qualifiedTable(op.name))"], accessExclusive: true),
+                        origin: origin))
+
+                case .renameConstraint(let op):
+                    let model = try existing(op.table)
+                    guard let info = tables[model.name], let constraint = info.constraints.first(where: { $0.name == op.from }) else {
+                        throw fail("constraint \"\(op.from)\" does not exist on table \"\(op.table)\"")
+                    }
+                    guard op.from != op.to else { throw fail("`from` and `to` are both \"\(op.to)\"") }
+                    guard !renamedConstraints.contains("\(op.table).\(op.from)") else {
+                        throw fail("constraint \"\(op.from)\" is renamed twice in this version")
+                    }
+                    guard !info.constraints.contains(where: { $0.name == op.to }), !renamedConstraints.contains("\(op.table).\(op.to)") else {
+                        throw fail("a constraint named \"\(op.to)\" already exists on table \"\(op.table)\"")
+                    }
+                    if ["p", "u", "x"].contains(constraint.type) {
+                        // Its index is renamed with it.
+                        guard !relations.contains(op.to) else {
+                            throw fail("a relation named \"\(op.to)\" already exists in schema \"\(schema)\" (the constraint's index takes its name)")
+                        }
+                        relations.insert(op.to)
+                    }
+                    renamedConstraints.insert("\(op.table).\(op.from)")
+                    renamedConstraints.insert("\(op.table).\(op.to)")
+                    touchedTables.insert(op.table)
+                    completeSQL.append(MigrationStep(
+                        "rename constraint \(op.from) to \(op.to) on \(op.table)",
+                        .transaction(
+                            statements: ["ALTER TABLE \(qualifiedTable(op.table)) RENAME CONSTRAINT \(PostgresIdentifier.quote(op.from)) TO \(PostgresIdentifier.quote(op.to))"],
+                            accessExclusive: true), origin: origin))
+
+                case .setReplicaIdentity(let op):
+                    let model = try existing(op.table)
+                    guard let info = tables[model.name] else {
+                        throw fail("table \"\(op.table)\" is created by this same version; set its replica identity in a later migration")
+                    }
+                    func clause(_ type: ReplicaIdentityType, _ index: String?) -> String {
+                        switch type {
+                        case .default: "REPLICA IDENTITY DEFAULT"
+                        case .full: "REPLICA IDENTITY FULL"
+                        case .nothing: "REPLICA IDENTITY NOTHING"
+                        case .index: "REPLICA IDENTITY USING INDEX \(PostgresIdentifier.quote(index ?? ""))"
+                        }
+                    }
+                    if op.identity.type == .index {
+                        guard let name = op.identity.index, let index = info.indexes.first(where: { $0.name == name }) else {
+                            throw fail("index \"\(op.identity.index ?? "")\" does not exist on table \"\(op.table)\"")
+                        }
+                        guard index.unique, !droppedIndexes.contains(name) else {
+                            throw fail("index \"\(name)\" cannot be a replica identity: it must be a unique index that stays")
+                        }
+                    }
+                    let previous: String = switch info.replicaIdentity {
+                    case "f": clause(.full, nil)
+                    case "n": clause(.nothing, nil)
+                    case "i" where info.replicaIdentityIndex != nil: clause(.index, info.replicaIdentityIndex)
+                    default: clause(.default, nil)
+                    }
+                    let table = qualifiedTable(op.table)
+                    touchedTables.insert(op.table)
+                    expand.append(MigrationStep(
+                        "set replica identity of \(op.table) to \(op.identity.type.rawValue)\(op.identity.type == .index ? " \(op.identity.index ?? "")" : "")",
+                        .transaction(statements: ["ALTER TABLE \(table) \(clause(op.identity.type, op.identity.index))"], accessExclusive: true),
+                        origin: origin,
+                        undo: [MigrationStep(
+                            "restore the replica identity of \(op.table)",
+                            .transaction(statements: ["ALTER TABLE \(table) \(previous)"], accessExclusive: true), origin: origin)]))
+
+                case .alterColumn(let op):
+                    let model = try existing(op.table)
+                    guard let info = tables[model.name], !model.isNew else {
+                        throw fail("table \"\(op.table)\" is created by this same version; put the column's settings in the create_table")
+                    }
+                    guard let physical = model.physical(op.column) else {
+                        throw fail("column \"\(op.column)\" does not exist in table \"\(op.table)\"")
+                    }
+                    if physical.hasPrefix(Self.newColumnPrefix) {
+                        throw fail("column \"\(op.column)\" is added by this same version; put its settings in the add_column")
+                    }
+                    let unsupported = [
+                        op.type != nil ? "type" : nil, op.unique != nil ? "unique" : nil, op.check != nil ? "check" : nil,
+                        op.references != nil ? "references" : nil,
+                    ].compactMap { $0 }
+                    if !unsupported.isEmpty {
+                        throw fail(
+                            "alter_column `\(unsupported.joined(separator: "`, `"))` is not supported by this build yet",
+                            hint: "supported now: default, comment, nullable")
+                    }
+                    guard let column = info.column(physical) else {
+                        throw fail("column \"\(op.column)\" does not exist in table \"\(op.table)\"")
+                    }
+                    let table = qualifiedTable(op.table)
+                    let quoted = PostgresIdentifier.quote(physical)
+                    touchedTables.insert(op.table)
+                    if let change = op.default {
+                        if column.identity != nil || column.generated {
+                            throw fail("column \"\(op.column)\" is an identity or generated column; its default cannot be changed")
+                        }
+                        let alter = "ALTER TABLE \(table) ALTER COLUMN \(quoted) "
+                        let restore = alter + (column.defaultExpression.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT")
+                        // In place: a default only applies to future inserts, old and new clients alike.
+                        expand.append(MigrationStep(
+                            change.value == nil ? "drop the default of \(op.table).\(op.column)" : "set the default of \(op.table).\(op.column)",
+                            .transaction(statements: [alter + (change.value.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT")], accessExclusive: true),
+                            origin: origin,
+                            undo: [MigrationStep(
+                                "restore the default of \(op.table).\(op.column)", .transaction(statements: [restore], accessExclusive: true),
+                                origin: origin)]))
+                    }
+                    if let change = op.comment {
+                        let target = "COMMENT ON COLUMN \(table).\(quoted) IS "
+                        expand.append(MigrationStep(
+                            change.value == nil ? "remove the comment of \(op.table).\(op.column)" : "comment on \(op.table).\(op.column)",
+                            .transaction(statements: [target + (change.value.map(PostgresIdentifier.quoteLiteral) ?? "NULL")], accessExclusive: false),
+                            origin: origin,
+                            undo: [MigrationStep(
+                                "restore the comment of \(op.table).\(op.column)",
+                                .transaction(statements: [target + (column.comment.map(PostgresIdentifier.quoteLiteral) ?? "NULL")], accessExclusive: false),
+                                origin: origin)]))
+                    }
+                    if let nullable = op.nullable {
+                        if nullable == !column.notNull {
+                            warnings.append("\(origin): column \"\(op.column)\" is already \(nullable ? "nullable" : "NOT NULL"); nothing to do")
+                        } else if nullable {
+                            if info.primaryKey.contains(physical) {
+                                throw fail("column \"\(op.column)\" is part of the primary key of \"\(op.table)\" and cannot be nullable")
+                            }
+                            if op.down != nil || op.up != nil {
+                                warnings.append("\(origin): `up`/`down` are not used: NOT NULL is dropped at complete, so no NULL reaches old clients")
+                            }
+                            // At complete: while old clients run, no NULL may appear in a column they read as NOT NULL.
+                            completeSQL.append(MigrationStep(
+                                "drop NOT NULL of \(op.table).\(op.column) (catalog-only)",
+                                .transaction(statements: ["ALTER TABLE \(table) ALTER COLUMN \(quoted) DROP NOT NULL"], accessExclusive: true),
+                                origin: origin))
+                        } else {
+                            if op.up != nil {
+                                throw fail(
+                                    "alter_column `nullable: false` with `up` needs a dual-write copy of the column, which this build does not support yet",
+                                    hint: "fix the NULLs first (a raw `sql` migration), then use `nullable: false` without `up`")
+                            }
+                            let notNullName = Self.shortName("_slipway_nn_\(op.table)_\(op.column)")
+                            afterTriggers.append(MigrationStep(
+                                "add CHECK (\(op.column) IS NOT NULL) on \(op.table) (NOT VALID)",
+                                .transaction(
+                                    statements: ["ALTER TABLE \(table) ADD CONSTRAINT \(PostgresIdentifier.quote(notNullName)) CHECK (\(quoted) IS NOT NULL) NOT VALID"],
+                                    accessExclusive: true), origin: origin,
+                                undo: [MigrationStep(
+                                    "drop the NOT NULL check of \(op.column) on \(op.table)",
+                                    .transaction(
+                                        statements: ["ALTER TABLE \(table) DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(notNullName))"],
+                                        accessExclusive: true), origin: origin)]))
+                            validations.append(MigrationStep(
+                                "validate constraint \(notNullName) on \(op.table) (SHARE UPDATE EXCLUSIVE: reads and writes continue)",
+                                .transaction(
+                                    statements: ["ALTER TABLE \(table) VALIDATE CONSTRAINT \(PostgresIdentifier.quote(notNullName))"],
+                                    accessExclusive: false), origin: origin))
+                            completeSQL.append(MigrationStep(
+                                "set \(op.column) NOT NULL on \(op.table) (the validated check makes this a catalog-only change)",
+                                .transaction(
+                                    statements: [
+                                        "ALTER TABLE \(table) ALTER COLUMN \(quoted) SET NOT NULL",
+                                        "ALTER TABLE \(table) DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(notNullName))",
+                                    ], accessExclusive: true), origin: origin))
+                        }
+                    }
+
+                }
+                switch located.operation {
+                case .addColumn(let op): touchedTables.insert(op.table)
+                case .dropColumn(let op): touchedTables.insert(op.table)
+                case .renameColumn(let op): touchedTables.insert(op.table)
+                case .createIndex(let op): touchedTables.insert(op.table)
+                case .createTable(let op): touchedTables.insert(op.name)
+                default: break
                 }
             }
         }
@@ -349,8 +764,8 @@ public struct VersionPlanner: Sendable {
         }
         start += afterTriggers
         let schemaSpec = VersionSchemaSpec(
-            schema: schema, versionSchema: versionSchema, renames: renamedByTable, hidden: hiddenByTable, hiddenTables: [],
-            added: addedByTable)
+            schema: schema, versionSchema: versionSchema, renames: renamedByTable, hidden: hiddenByTable, hiddenTables: hiddenTables,
+            added: addedByTable, renamedTables: renamedTables.isEmpty ? nil : renamedTables)
         start.append(MigrationStep(
             "create version schema \(versionSchema) with one view per table", .createVersionSchema(schemaSpec),
             undo: [MigrationStep(
@@ -423,6 +838,9 @@ public struct VersionPlanner: Sendable {
                         accessExclusive: true)))
             }
         }
+        // Table renames and drops last: the steps above name the tables as they are during start.
+        complete += completeTableRenames
+        complete += completeTableDrops
         complete += completeUser
 
         // Rollback also removes the backfill marker.
