@@ -115,6 +115,9 @@ public final class LocalPostgres: Sendable {
                 settings["synchronous_commit"] = "off"
                 settings["full_page_writes"] = "off"
             }
+            // Keep recent WAL so a base backup or replica started during busy tests finds the segments it
+            // streams (without it, checkpoints recycle them: "requested WAL segment … has already been removed").
+            if let major, major >= 13 { settings["wal_keep_size"] = "512MB" }
             for (key, value) in options.settings { settings[key] = value }
             var server = prefix + [binaries.path("postgres"), "-D", data, "-k", base, "-p", "5432"]
             for key in settings.keys.sorted() { server += ["-c", "\(key)=\(settings[key] ?? "")"] }
