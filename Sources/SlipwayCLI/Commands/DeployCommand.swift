@@ -36,7 +36,7 @@ struct DeployCommand: AsyncParsableCommand {
         let terminal = output.terminal
         try await terminal.reporting {
             let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
-            let runner = try makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+            let runner = makeRunner(settings: settings, run: run, terminal: terminal)
             let section = settings.configuration.lint
             let lint = (try? LintConfiguration.validated(
                 enable: section.enable, disable: section.disable, severity: section.severity.mapValues(\.rawValue),

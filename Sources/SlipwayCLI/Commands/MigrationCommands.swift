@@ -77,7 +77,12 @@ extension Terminal {
 func makeRunner(
     connection: ConnectionOptions, migrations: MigrationsOptions, run: RunOptions?, terminal: Terminal
 ) throws -> MigrationRunner {
-    let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
+    try makeRunner(
+        settings: ResolvedSettings.resolve(connection: connection, migrations: migrations), run: run, terminal: terminal)
+}
+
+/// A runner from settings a command already resolved (so the configuration is read once).
+func makeRunner(settings: ResolvedSettings, run: RunOptions?, terminal: Terminal) -> MigrationRunner {
     var lock = settings.lock
     var batchSize = settings.configuration.backfill.batchSize
     var pause = ResolvedSettings.milliseconds(settings.configuration.backfill.pauseBetweenBatches)

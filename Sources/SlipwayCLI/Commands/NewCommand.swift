@@ -133,7 +133,7 @@ struct URLCommand: AsyncParsableCommand {
         let terminal = output.terminal
         try await terminal.reporting {
             let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
-            let runner = try makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal)
+            let runner = makeRunner(settings: settings, run: nil, terminal: terminal)
             let status = try await runner.status()
             guard let current = status.current, current.phase != "rolled_back" else {
                 throw SlipwayError(.nothingToDo, "no version yet in schema \"\(runner.schema)\"")

@@ -48,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
         let terminal = Terminal(format: format == .json ? .json : .text, verbose: verbose, colorAllowed: true)
         try await terminal.reporting {
             let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
-            var runner = try makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal)
+            var runner = makeRunner(settings: settings, run: nil, terminal: terminal)
             if let batchSize { runner.batchSize = batchSize }
             let (plan, tables, sizes) = try await runner.plan(files: files)
             let section = settings.configuration.lint

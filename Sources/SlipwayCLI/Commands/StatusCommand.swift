@@ -23,7 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
             let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
             let status = try await ServerStatus.read(
                 settings.connection, schema: settings.schema, stateSchema: settings.stateSchema)
-            let runner = try makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal)
+            let runner = makeRunner(settings: settings, run: nil, terminal: terminal)
             let migrationStatus = try await runner.status()
             if output.format == .json {
                 struct Combined: Encodable {
