@@ -154,6 +154,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "lock-bench",
+            dependencies: ["Migrations", "PostgresClient", "LocalPostgres"],
+            path: "Benchmarks/locks/Sources/lock-bench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "release-bench",
             dependencies: ["Releases"],
             path: "Benchmarks/release/Sources/release-bench",

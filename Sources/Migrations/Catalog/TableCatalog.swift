@@ -33,6 +33,8 @@ public struct TableInfo: Sendable, Hashable {
         /// An index of a partitioned table (`relkind = 'I'`), which `DROP INDEX CONCURRENTLY` refuses.
         public var partitioned: Bool
         public var unique: Bool
+        /// The index is a partition of a partitioned index (it cannot be dropped on its own).
+        public var attachedToParent: Bool = false
     }
 
     public var schema: String
@@ -56,6 +58,29 @@ public struct TableInfo: Sendable, Hashable {
     public var indexes: [IndexInfo] = []
     /// Foreign keys of other tables referencing this one, as `table.constraint`.
     public var referencedBy: [String] = []
+    /// Set for a partitioned table (`relkind = 'p'`): its key and every partition below it.
+    public var partitioning: Partitioning? = nil
+
+    /// A partitioned table's key and partition tree.
+    public struct Partitioning: Sendable, Hashable {
+        /// One partition at any depth (`pg_partition_tree`), parents before their children.
+        public struct Partition: Sendable, Hashable {
+            public var schema: String
+            public var name: String
+            /// The partitioned table (or partitioned partition) it belongs to.
+            public var parentSchema: String
+            public var parentName: String
+            /// A partition that is itself partitioned (it has no storage, only partitions).
+            public var partitioned: Bool
+            /// 1 for direct partitions, 2 for their partitions, …
+            public var level: Int
+        }
+        /// Columns of the partition keys of this table and of every partitioned partition below it.
+        public var keyColumns: [String]
+        /// Whether some level is partitioned by an expression (a unique index cannot cover that key).
+        public var hasExpressionKey: Bool
+        public var partitions: [Partition]
+    }
 
     /// The column named `name`, if any.
     public func column(_ name: String) -> ColumnInfo? { columns.first { $0.name == name } }
@@ -122,6 +147,7 @@ public enum TableCatalog {
         let indexRows = try await connection.query(
             """
             SELECT i.indrelid::int8 AS oid, ic.relname::text AS name, ic.relkind::text = 'I' AS partitioned, i.indisunique,
+                   ic.relispartition AS attached,
                    i.indisreplident, EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AS backs
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
             WHERE n.nspname = \(schema) ORDER BY ic.relname
@@ -131,9 +157,10 @@ public enum TableCatalog {
             let name: String = try row.decode("name")
             result[table]?.indexes.append(TableInfo.IndexInfo(
                 name: name, backsConstraint: try row.decode("backs"), partitioned: try row.decode("partitioned"),
-                unique: try row.decode("indisunique")))
+                unique: try row.decode("indisunique"), attachedToParent: try row.decode("attached")))
             if try row.decode("indisreplident", as: Bool.self) { result[table]?.replicaIdentityIndex = name }
         }
+        try await readPartitioning(schema: schema, into: &result, connection: connection)
         let referenceRows = try await connection.query(
             """
             SELECT co.confrelid::int8 AS oid, c.relname::text || '.' || co.conname::text AS name
@@ -170,6 +197,54 @@ public enum TableCatalog {
             }
         }
         return result
+    }
+
+    /// Fills ``TableInfo/partitioning`` for the partitioned tables of `result` (`pg_partition_tree`,
+    /// `pg_partitioned_table`; PostgreSQL 12+).
+    private static func readPartitioning(
+        schema: String, into result: inout [String: TableInfo], connection: PostgresConnection
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT root.relname::text AS root, pn.nspname::text AS schema, pc.relname::text AS name,
+                   parn.nspname::text AS parent_schema, parc.relname::text AS parent_name,
+                   pc.relkind = 'p' AS partitioned, t.level::int4 AS level
+            FROM pg_class root JOIN pg_namespace n ON n.oid = root.relnamespace
+            CROSS JOIN LATERAL pg_partition_tree(root.oid) AS t
+            JOIN pg_class pc ON pc.oid = t.relid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+            LEFT JOIN pg_class parc ON parc.oid = t.parentrelid LEFT JOIN pg_namespace parn ON parn.oid = parc.relnamespace
+            WHERE n.nspname = \(schema) AND root.relkind = 'p'
+            ORDER BY root.relname, t.level, pn.nspname, pc.relname
+            """, origin: "partitions of the tables of \(schema)")
+        let keys = try await connection.query(
+            """
+            SELECT root.relname::text AS root,
+                   coalesce(array_agg(DISTINCT a.attname::text) FILTER (WHERE a.attname IS NOT NULL), '{}') AS columns,
+                   bool_or(k.attnum = 0) AS expression
+            FROM pg_class root JOIN pg_namespace n ON n.oid = root.relnamespace
+            CROSS JOIN LATERAL pg_partition_tree(root.oid) AS t
+            JOIN pg_partitioned_table pt ON pt.partrelid = t.relid
+            CROSS JOIN LATERAL unnest(pt.partattrs::int2[]) AS k(attnum)
+            LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.attnum AND k.attnum > 0
+            WHERE n.nspname = \(schema) AND root.relkind = 'p'
+            GROUP BY root.relname
+            """, origin: "partition keys of the tables of \(schema)")
+        for row in keys {
+            let root: String = try row.decode("root")
+            guard result[root] != nil else { continue }
+            result[root]?.partitioning = TableInfo.Partitioning(
+                keyColumns: (try row.decode("columns", as: [String].self)).sorted(),
+                hasExpressionKey: try row.decode("expression", as: Bool?.self) ?? false, partitions: [])
+        }
+        for row in rows {
+            let root: String = try row.decode("root")
+            let level: Int = try row.decode("level")
+            guard level > 0, result[root]?.partitioning != nil else { continue }
+            result[root]?.partitioning?.partitions.append(TableInfo.Partitioning.Partition(
+                schema: try row.decode("schema"), name: try row.decode("name"),
+                parentSchema: try row.decode("parent_schema"), parentName: try row.decode("parent_name"),
+                partitioned: try row.decode("partitioned"), level: level))
+        }
     }
 
     /// Table privileges as `GRANT` statements re-targeted at `target` (used to copy grants to version views).

@@ -256,6 +256,11 @@ public struct VersionPlanner: Sendable {
                                 statements: ["ALTER TABLE \(table) VALIDATE CONSTRAINT \(PostgresIdentifier.quote(name))"],
                                 accessExclusive: false), origin: origin))
                     }
+                    if column.unique, let partitioning = tables[model.name]?.partitioning,
+                        let problem = Self.partitionKeyProblem(partitioning, table: op.table, columns: [physical])
+                    {
+                        throw fail(problem, hint: "add the column without `unique`, then create_constraint of type unique with the partition key columns")
+                    }
                     if column.unique {
                         let indexName = Self.shortName("\(op.table)_\(column.name)_key")
                         guard !relations.contains(indexName) else { throw fail("an index named \"\(indexName)\" already exists") }
@@ -353,11 +358,22 @@ public struct VersionPlanner: Sendable {
                         if let nulls = column.nulls { part += " NULLS \(nulls.rawValue)" }
                         parts.append(part)
                     }
-                    var sql = "CREATE \(op.unique ? "UNIQUE " : "")INDEX CONCURRENTLY \(PostgresIdentifier.quote(op.name)) ON \(qualifiedTable(op.table))"
-                    if let method = op.method { sql += " USING \(method.rawValue)" }
-                    sql += " (\(parts.joined(separator: ", ")))"
-                    if let storage = op.storageParameters { sql += " WITH (\(storage))" }
-                    if let predicate = op.predicate { sql += " WHERE \(ColumnRenamer.rewrite(predicate, renames: renames))" }
+                    var tail = ""
+                    if let method = op.method { tail += " USING \(method.rawValue)" }
+                    tail += " (\(parts.joined(separator: ", ")))"
+                    if let storage = op.storageParameters { tail += " WITH (\(storage))" }
+                    if let predicate = op.predicate { tail += " WHERE \(ColumnRenamer.rewrite(predicate, renames: renames))" }
+                    if let partitioning = tables[model.name]?.partitioning {
+                        let physicalColumns = op.columns.compactMap { model.physical($0.column) }
+                        if op.unique, let problem = Self.partitionKeyProblem(partitioning, table: op.table, columns: physicalColumns) {
+                            throw fail(problem, hint: "add the partition key columns to the index, or make it non-unique")
+                        }
+                        indexes += Self.partitionedIndexSteps(
+                            schema: schema, table: model.name, name: op.name, unique: op.unique, partitioning: partitioning,
+                            columnNames: op.columns.map(\.column), tail: tail, relations: &relations, origin: origin)
+                        break
+                    }
+                    let sql = "CREATE \(op.unique ? "UNIQUE " : "")INDEX CONCURRENTLY \(PostgresIdentifier.quote(op.name)) ON \(qualifiedTable(op.table))" + tail
                     indexes.append(MigrationStep(
                         "build index \(op.name) on \(op.table) concurrently", .concurrent(statement: sql, index: QualifiedName(schema, op.name)),
                         origin: origin, undo: [Self.dropIndexStep(schema: schema, name: op.name, origin: origin)]))
@@ -434,6 +450,23 @@ public struct VersionPlanner: Sendable {
                             }
                             if let storage = parameters.storageParameters { sql += " WITH (\(storage))" }
                             if let tablespace = parameters.tablespace { sql += " TABLESPACE \(PostgresIdentifier.quote(tablespace))" }
+                        }
+                        if let partitioning = info.partitioning {
+                            let physicalColumns = op.columns.compactMap { model.physical($0) }
+                            if let problem = Self.partitionKeyProblem(partitioning, table: op.table, columns: physicalColumns) {
+                                throw fail(problem, hint: "add the partition key columns to the constraint's `columns`")
+                            }
+                            guard op.indexParameters?.storageParameters == nil, op.indexParameters?.tablespace == nil else {
+                                throw fail("`index_parameters` storage parameters and tablespace are not supported on partitioned tables")
+                            }
+                            let include = sql.range(of: " INCLUDE (").map { String(sql[$0.lowerBound...]) } ?? ""
+                            let steps = Self.partitionedUniqueConstraintSteps(
+                                schema: schema, table: model.name, name: op.name, columns: columns,
+                                columnNames: op.columns + (op.indexParameters?.includeColumns ?? []), include: include,
+                                partitioning: partitioning, relations: &relations, origin: origin)
+                            indexes += steps.start
+                            completeSQL += steps.complete
+                            break
                         }
                         // Built at start (uniqueness holds for every writer from then on), attached at complete.
                         indexes.append(MigrationStep(
@@ -520,11 +553,23 @@ public struct VersionPlanner: Sendable {
                             "index \"\(op.name)\" backs a constraint of table \"\(owner.name)\"",
                             hint: "drop the constraint instead (drop_constraint / drop_multicolumn_constraint)")
                     }
-                    if index.partitioned {
-                        throw fail("index \"\(op.name)\" belongs to a partitioned table; dropping it is not supported by this build yet")
+                    if index.attachedToParent {
+                        throw fail(
+                            "index \"\(op.name)\" is a partition of an index of a partitioned table",
+                            hint: "drop the partitioned table's index instead: that drops its partitions too")
                     }
                     droppedIndexes.insert(op.name)
                     touchedTables.insert(owner.name)
+                    if index.partitioned {
+                        // DROP INDEX CONCURRENTLY refuses partitioned indexes and an attached partition cannot be
+                        // dropped alone: one plain DROP INDEX, a catalog-only change under a bounded lock.
+                        completeSQL.append(MigrationStep(
+                            "drop partitioned index \(op.name) and its partitions (DROP INDEX CONCURRENTLY does not work on partitioned indexes: a brief ACCESS EXCLUSIVE lock on \(owner.name) and its partitions)",
+                            .transaction(
+                                statements: ["DROP INDEX IF EXISTS \(PostgresIdentifier.qualified(schema, op.name))"], accessExclusive: true),
+                            origin: origin))
+                        break
+                    }
                     // Kept until complete so old clients' plans keep it; rollback has nothing to undo.
                     completeSQL.append(Self.dropIndexStep(schema: schema, name: op.name, origin: origin))
 
