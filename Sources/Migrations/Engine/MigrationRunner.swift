@@ -456,8 +456,31 @@ public struct MigrationRunner: Sendable {
                             hint: "fix them first (a raw `sql` migration); `up` that rewrites values is not supported by this build yet")
                     }
                 }
-                // create_constraint of type unique: duplicates would only fail the concurrent build after DDL.
-                if case .createConstraint(let op) = located.operation, op.type == .unique, !op.columns.isEmpty,
+                // create_constraint of type primary_key: NULLs would only fail the validation after DDL.
+                if case .createConstraint(let op) = located.operation, op.type == .primaryKey, !op.columns.isEmpty,
+                    let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }), !afterRawSQL
+                {
+                    let anyNull = op.columns.map { "\(PostgresIdentifier.quote($0)) IS NULL" }.joined(separator: " OR ")
+                    let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) WHERE \(anyNull))::text"
+                    let nulls: String?
+                    do {
+                        try await session.unsafeExecuteRaw("BEGIN")
+                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
+                        try await session.unsafeExecuteRaw("ROLLBACK")
+                        nulls = rows.last?.first?.values.first ?? nil
+                    } catch {
+                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+                        throw error
+                    }
+                    if nulls == "true" {
+                        throw MigrationError(
+                            .invalidMigration, "rows of \"\(op.table)\" have NULL in (\(op.columns.joined(separator: ", "))), so \"\(op.name)\" cannot be their primary key",
+                            origin: origin, hint: "fix them first (a raw `sql` migration)")
+                    }
+                }
+                // create_constraint of type unique or primary_key: duplicates would only fail the concurrent build
+                // after DDL.
+                if case .createConstraint(let op) = located.operation, op.type == .unique || op.type == .primaryKey, !op.columns.isEmpty,
                     let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }), !afterRawSQL
                 {
                     let columns = op.columns.map(PostgresIdentifier.quote).joined(separator: ", ")

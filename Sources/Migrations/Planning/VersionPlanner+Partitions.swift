@@ -84,14 +84,16 @@ extension VersionPlanner {
     /// The start and complete steps of a unique constraint on a partitioned table (see the type's notes).
     static func partitionedUniqueConstraintSteps(
         schema: String, table: String, name: String, columns: [String], columnNames: [String], include: String,
-        partitioning: TableInfo.Partitioning, relations: inout Set<String>, origin: String?
+        partitioning: TableInfo.Partitioning, primaryKey: Bool = false, relations: inout Set<String>, origin: String?
     ) -> (start: [MigrationStep], complete: [MigrationStep]) {
         var start: [MigrationStep] = []
         var complete: [MigrationStep] = []
         let quotedColumns = columns.joined(separator: ", ")
+        let kind = primaryKey ? "PRIMARY KEY" : "UNIQUE"
         for partition in partitioning.partitions where !partition.partitioned {
+            // Plain DDL names a partition's primary key index `<partition>_pkey`, a unique one after its columns.
             let chosen = chooseRelationName(
-                partition.name, indexNameAddition(columnNames), label: "key",
+                partition.name, primaryKey ? "" : indexNameAddition(columnNames), label: primaryKey ? "pkey" : "key",
                 taken: partition.schema == schema ? relations : [])
             if partition.schema == schema { relations.insert(chosen) }
             let index = QualifiedName(partition.schema, chosen)
@@ -107,15 +109,15 @@ extension VersionPlanner {
                     .concurrent(statement: "DROP INDEX CONCURRENTLY IF EXISTS \(PostgresIdentifier.qualified(index.schema, index.name))", index: nil),
                     origin: origin)]))
             complete.append(MigrationStep(
-                "attach unique constraint \(chosen) to its index on partition \(partition.name)",
+                "attach \(kind.lowercased()) constraint \(chosen) to its index on partition \(partition.name)",
                 .transaction(
-                    statements: ["ALTER TABLE \(target) ADD CONSTRAINT \(PostgresIdentifier.quote(chosen)) UNIQUE USING INDEX \(PostgresIdentifier.quote(chosen))"],
+                    statements: ["ALTER TABLE \(target) ADD CONSTRAINT \(PostgresIdentifier.quote(chosen)) \(kind) USING INDEX \(PostgresIdentifier.quote(chosen))"],
                     accessExclusive: true), origin: origin))
         }
         complete.append(MigrationStep(
-            "add unique constraint \(name) to \(table) (adopts the partitions' constraints: no build, no scan)",
+            "add \(kind.lowercased()) constraint \(name) to \(table) (adopts the partitions' constraints: no build, no scan)",
             .transaction(
-                statements: ["ALTER TABLE \(PostgresIdentifier.qualified(schema, table)) ADD CONSTRAINT \(PostgresIdentifier.quote(name)) UNIQUE (\(quotedColumns))\(include)"],
+                statements: ["ALTER TABLE \(PostgresIdentifier.qualified(schema, table)) ADD CONSTRAINT \(PostgresIdentifier.quote(name)) \(kind) (\(quotedColumns))\(include)"],
                 accessExclusive: true), origin: origin))
         return (start, complete)
     }

@@ -396,10 +396,10 @@ public struct VersionPlanner: Sendable {
                     guard !model.isNew, let info = tables[model.name] else {
                         throw fail("table \"\(op.table)\" is created by this same version; put the constraint in the create_table")
                     }
-                    guard op.type == .check || op.type == .foreignKey || op.type == .unique else {
+                    guard op.type == .check || op.type == .foreignKey || op.type == .unique || op.type == .primaryKey else {
                         throw fail(
                             "create_constraint of type `\(op.type.rawValue)` is not supported by this build yet",
-                            hint: "supported now: create_constraint of type check, foreign_key or unique")
+                            hint: "supported now: create_constraint of type check, foreign_key, unique or primary_key")
                     }
                     guard !info.constraints.contains(where: { $0.name == op.name }) else {
                         throw fail("a constraint named \"\(op.name)\" already exists on table \"\(op.table)\"")
@@ -430,6 +430,13 @@ public struct VersionPlanner: Sendable {
                     let table = qualifiedTable(op.table)
                     let quotedName = PostgresIdentifier.quote(op.name)
                     touchedTables.insert(op.table)
+                    if op.type == .primaryKey {
+                        try planPrimaryKey(
+                            op, table: model.name, info: info, physical: { model.physical($0) }, relations: &relations,
+                            afterTriggers: &afterTriggers, validations: &validations, indexes: &indexes,
+                            completeSQL: &completeSQL, origin: origin, fail: { fail($0, hint: $1) })
+                        break
+                    }
                     if op.type == .unique {
                         guard !op.columns.isEmpty else { throw fail("unique constraint \"\(op.name)\" needs `columns`") }
                         guard !relations.contains(op.name) else {

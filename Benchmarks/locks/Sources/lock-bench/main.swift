@@ -207,6 +207,8 @@ let migration = """
           table: orders
           type: unique
           columns: [ref]
+          up: {ref: ref}
+          down: {ref: ref}
       - create_index:
           name: idx_orders_fulfillment_status
           table: orders
