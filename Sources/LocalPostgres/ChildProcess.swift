@@ -76,6 +76,14 @@ public enum ChildProcess {
         return pid
     }
 
+    /// Kills a child started by ``spawn(_:stdin:outputPath:environment:)`` together with its whole process group
+    /// (it leads its own group), so programs it started in the background (`sleep 600 &`) die with it.
+    public static func killGroup(_ pid: pid_t) {
+        guard pid > 0 else { return }
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+    }
+
     /// The full path of a program found on `PATH`.
     public static func which(_ program: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -129,7 +137,7 @@ public enum ChildProcess {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let pid = try spawn(arguments, outputPath: logPath, environment: environment)
         guard let status = await waitForExit(pid, timeout: timeout) else {
-            kill(pid, SIGKILL)
+            killGroup(pid)
             _ = await waitForExit(pid, timeout: .seconds(5))
             throw Failure(description: "\(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
@@ -176,7 +184,7 @@ extension ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let pid = try spawn(arguments, actions: &actions, environment: environment)
         guard let status = await waitForExit(pid, timeout: timeout) else {
-            kill(pid, SIGKILL)
+            killGroup(pid)
             _ = await waitForExit(pid, timeout: .seconds(5))
             throw Failure(description: "\(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }

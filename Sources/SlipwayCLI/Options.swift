@@ -44,3 +44,39 @@ struct OutputOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case text, json
 }
+
+/// The format of the audit entries written to standard error (`--log-format`).
+enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// No extra output (the audit entry goes to the database and the --audit-log file only).
+    case text
+    /// Each audit entry also goes to standard error as one JSON line, for log shippers.
+    case json
+}
+
+/// Where audit entries go besides the database, for mutating commands without the other run options.
+struct AuditOptions: ParsableArguments {
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Also append the audit entry as a JSON line to this file (default: $SLIPWAY_AUDIT_LOG).", valueName: "path"))
+    var auditLog: String?
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "Also write each audit entry as a JSON line to stderr with json (default: $SLIPWAY_LOG_FORMAT, else text).",
+        valueName: "text|json"))
+    var logFormat: LogFormat?
+
+    init() {}
+
+    func validate() throws { try Self.checkEnvironment() }
+
+    /// Rejects an unknown `$SLIPWAY_LOG_FORMAT` (instead of silently ignoring it).
+    static func checkEnvironment() throws {
+        if let value = ProcessInfo.processInfo.environment["SLIPWAY_LOG_FORMAT"], !value.isEmpty,
+           LogFormat(rawValue: value.lowercased()) == nil {
+            throw ValidationError("SLIPWAY_LOG_FORMAT must be text or json, not \"\(value)\"")
+        }
+    }
+
+    /// The flag, else `$SLIPWAY_LOG_FORMAT`, else text.
+    var effectiveLogFormat: LogFormat {
+        logFormat ?? ProcessInfo.processInfo.environment["SLIPWAY_LOG_FORMAT"].flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .text
+    }
+}

@@ -50,7 +50,7 @@ struct DeployCommandTests {
         #expect(try phase[0].decode("phase", as: String.self) == "active")
 
         // Fixed: the rerun continues with the health gate and completes.
-        FileManager.default.createFile(atPath: directory + "/healthy", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/healthy", contents: nil)
         let rerun = try await CLI.run(arguments + ["--format", "json"], env: env)
         #expect(rerun.status == 0, "\(rerun.stdout)\n\(rerun.stderr)")
         #expect(rerun.stdout.contains("\"name\" : \"complete\""))

@@ -153,7 +153,10 @@ extension BackupManager {
             await releaseSnapshot()
             throw BackupError(
                 .dumpFailed, "pg_dump failed (exit \(dumped.status)): \(Self.firstLine(dumped.diagnostics))",
-                hint: Self.dumpHint(dumped.diagnostics, directory: folder), command: dumped.commandLine,
+                hint: Self.dumpHint(
+                    dumped.status == 128 + SIGXFSZ ? "File too large (killed by SIGXFSZ)\n" + dumped.diagnostics : dumped.diagnostics,
+                    directory: folder),
+                command: dumped.commandLine,
                 standardError: dumped.diagnosticsTail, path: finalPath)
         }
         var sourceCounts: [String: Int64] = [:]
@@ -234,7 +237,11 @@ extension BackupManager {
     static func dumpHint(_ output: String, directory: String) -> String {
         let lower = output.lowercased()
         if lower.contains("no space left") || lower.contains("disk quota") {
-            return "the backup directory \(directory) is full; free space or choose another directory"
+            return "the backup directory \(directory) is full (disk full); free space or choose another directory"
+        }
+        if lower.contains("file too large") || lower.contains("file size limit") {
+            return "the archive hit a file size limit (disk full or ulimit -f / RLIMIT_FSIZE) in \(directory); "
+                + "free space, lift the limit or choose another directory"
         }
         if lower.contains("lock") && (lower.contains("timeout") || lower.contains("could not obtain")) {
             return "another session holds a conflicting lock; retry, or raise the lock wait timeout"

@@ -144,7 +144,7 @@ public struct BackupStore: Sendable {
             let rows = try await connection.query(
                 """
                 SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: qualifiedTable)
-                WHERE (\(release)::text IS NULL OR release = \(release))
+                WHERE (\(release)::text IS NULL OR ltrim(release, 'v') = ltrim(\(release)::text, 'v'))
                   AND (\(environment)::text IS NULL OR environment = \(environment))
                   AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
                 ORDER BY started_at DESC, id DESC

@@ -11,9 +11,12 @@ struct DeployCommand: AsyncParsableCommand {
         abstract: "Deploy a release to an environment: plan gate, backup, start, health gate, complete.",
         discussion: """
             Each step follows the environment's policy in slipway.toml ([environments.NAME]: plan_gate, backup_required,
-            health_check, auto_complete, allowed_roles). A failing backup stops the deploy before any DDL. With
-            --release, the release manifest written by `slipway release cut` decides which files belong to the release,
-            and a file whose checksum differs is refused. A rerun after a failure continues where it stopped.
+            health_check, health_query, health_timeout, auto_complete, allowed_roles). A failing backup stops the deploy
+            before any DDL. With --release, the release manifest written by `slipway release cut` decides which files
+            belong to the release: files already applied are skipped, a file whose checksum differs is refused, and
+            files of an earlier release that are not deployed yet must be deployed first. Every step is recorded in
+            the audit log as deploy:<step> against the release and environment. A rerun after a failure continues
+            where it stopped; a failure says what is left and how to continue.
 
             Examples:
               slipway deploy --env staging
@@ -41,13 +44,15 @@ struct DeployCommand: AsyncParsableCommand {
             let lint = (try? LintConfiguration.validated(
                 enable: section.enable, disable: section.disable, severity: section.severity.mapValues(\.rawValue),
                 postgresVersion: section.postgresVersion)) ?? LintConfiguration()
-            let manifestDirectory = (settings.configuration.release.manifestPath as NSString).deletingLastPathComponent
-            let deployer = Deployer(
+            let audit = run.audit
+            var deployer = Deployer(
                 runner: runner, policy: settings.configuration.policy, environment: settings.configuration.environmentName,
-                release: release, manifestDirectory: manifestDirectory, complete: !noComplete,
+                release: release, manifestPath: settings.configuration.release.manifestPath, complete: !noComplete,
                 backup: try BackupWiring.action(settings: settings, terminal: terminal), lint: lint,
+                audit: auditLog(settings: settings, audit: audit), arguments: Array(CommandLine.arguments.dropFirst()),
                 events: { terminal.render($0) })
-            try await audited("deploy", connection: connection, migrations: migrations, run: run, terminal: terminal) {
+            deployer.slipwayVersion = SlipwayVersion.current
+            try await audited("deploy", settings: settings, audit: audit, release: release) {
                 let report = try await deployer.run()
                 if output.format == .json {
                     terminal.json(report)

@@ -26,8 +26,8 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Treat a `down` expression that does not compile as an error.")
     var strict = false
 
-    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Also append the audit entry as a JSON line to this file (default: $SLIPWAY_AUDIT_LOG).", valueName: "path"))
-    var auditLog: String?
+    /// --audit-log and --log-format.
+    @OptionGroup var audit: AuditOptions
 
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -131,26 +131,51 @@ extension RunnerCommand {
 /// whatever its outcome.
 func audited(
     _ command: String, connection: ConnectionOptions, migrations: MigrationsOptions, run: RunOptions, terminal: Terminal,
-    _ body: () async throws -> String?
+    release: String? = nil, _ body: () async throws -> String?
+) async throws {
+    let settings = try? ResolvedSettings.resolve(connection: connection, migrations: migrations)
+    try await audited(
+        command, settings: settings, audit: run.audit, release: release,
+        body)
+}
+
+/// The audit log a command writes to: the database of `settings`, plus the JSON-lines file and standard error
+/// when asked.
+func auditLog(settings: ResolvedSettings?, audit: AuditOptions) -> AuditLog {
+    AuditLog(
+        connection: settings?.connection, stateSchema: settings?.stateSchema ?? "slipway",
+        jsonLinesPath: audit.auditLog ?? ProcessInfo.processInfo.environment["SLIPWAY_AUDIT_LOG"],
+        jsonLinesToStandardError: audit.effectiveLogFormat == .json)
+}
+
+/// Runs `body` and records one audit entry with its outcome (and the version it returns).
+/// `describe` maps errors the generic mapping does not know (backup errors) to an exit code and message.
+func audited(
+    _ command: String, settings: ResolvedSettings?, audit: AuditOptions, release: String? = nil,
+    describe: ((any Error) -> (code: Int32, message: String)?)? = nil, _ body: () async throws -> String?
 ) async throws {
     let started = Date()
-    let settings = try? ResolvedSettings.resolve(connection: connection, migrations: migrations)
-    let log = AuditLog(
-        connection: settings?.connection, stateSchema: settings?.stateSchema ?? "slipway",
-        jsonLinesPath: run.auditLog ?? ProcessInfo.processInfo.environment["SLIPWAY_AUDIT_LOG"])
+    let log = auditLog(settings: settings, audit: audit)
     func record(_ exitCode: Int32, _ error: String?, _ version: String?) async {
         let entry = AuditLog.Entry(
             command: command, arguments: Array(CommandLine.arguments.dropFirst()), schema: settings?.schema,
-            environment: settings?.configuration.environmentName, release: nil, version: version, exitCode: exitCode,
+            environment: settings?.configuration.environmentName, release: release, version: version, exitCode: exitCode,
             error: error, startedAt: started, slipwayVersion: SlipwayVersion.current)
         for warning in await log.record(entry) { printError("warning: \(warning)") }
     }
     do {
         let version = try await body()
         await record(0, nil, version)
+    } catch let exit as ExitCode {
+        await record(exit.rawValue, "exit \(exit.rawValue)", nil)
+        throw exit
     } catch {
-        let mapped = SlipwayError.from(error)
-        await record(mapped.exitCode.rawValue, mapped.message, nil)
+        if let described = describe?(error) {
+            await record(described.code, described.message, nil)
+        } else {
+            let mapped = SlipwayError.from(error)
+            await record(mapped.exitCode.rawValue, mapped.message, nil)
+        }
         throw error
     }
 }
@@ -199,9 +224,12 @@ struct CompleteCommand: RunnerCommand {
         discussion: """
             Drops the previous version schema, the dual-write triggers and helper columns, renames columns to their
             final names and sets NOT NULL from the validated checks. Old clients must have moved to the new version.
+            With --env, the environment's health gate (health_check, health_query in slipway.toml) runs first and a
+            failing or hanging check refuses the complete (exit 5); the version stays active.
 
-            Example:
+            Examples:
               slipway complete --url postgresql://app@db/shop
+              slipway complete --env production
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -210,7 +238,21 @@ struct CompleteCommand: RunnerCommand {
     @OptionGroup var output: OutputOptions
 
     func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String? {
-        try await runner.complete().name
+        let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
+        let gate = HealthGate(policy: settings.configuration.policy, connection: runner.connection, schema: runner.schema)
+        if gate.isConfigured, let current = try await runner.status().current, current.phase == "active" {
+            do {
+                let passed = try await gate.check(
+                    versionSchema: current.versionSchema, release: nil, environment: settings.configuration.environmentName)
+                if output.format == .text { for line in passed { terminal.line("  \(terminal.green("✓")) \(line)") } }
+            } catch {
+                var refused = SlipwayError.from(error)
+                refused.message = "complete refused: \(refused.message); version \(current.version) stays active"
+                refused.hint = "fix what the health gate checks and run `slipway complete` again, or `slipway rollback`"
+                throw refused
+            }
+        }
+        return try await runner.complete().name
     }
 }
 
@@ -289,16 +331,39 @@ struct MigrateCommand: AsyncParsableCommand {
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List versions with their phase, files, actor and timings, newest first.",
-        discussion: "Example:\n  slipway history --format json")
+        abstract: "List versions with their phase, files, actor and timings, newest first (--audit: the audit log).",
+        discussion: """
+            Examples:
+              slipway history --format json
+              slipway history --audit --env production --limit 30   # who ran what, deploy steps included
+            """)
+
+    @Flag(help: "Show the audit log (every mutating command and deploy step) instead of the versions.")
+    var audit = false
+
+    @Option(help: "With --audit: how many entries, newest first.")
+    var limit: Int = 50
+
+    @Option(help: ArgumentHelp("With --audit: only entries of this release.", valueName: "version"))
+    var release: String?
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var migrations: MigrationsOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if !audit, release != nil { throw ValidationError("--release needs --audit") }
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() async throws {
         let terminal = output.terminal
         try await terminal.reporting {
+            if audit {
+                let settings = try ResolvedSettings.resolve(connection: connection, migrations: migrations)
+                try await showAudit(settings: settings, limit: limit, release: release, output: output)
+                return
+            }
             let records = try await makeRunner(connection: connection, migrations: migrations, run: nil, terminal: terminal).history()
             struct Entry: Encodable {
                 var version: String

@@ -215,6 +215,7 @@ extension ConfigurationDecoder {
         if let value = boolean(table, "auto_complete", prefix) { environment.autoComplete = value }
         if let value = choice(table, "plan_gate", prefix, as: EnvironmentSection.PlanGate.self) { environment.planGate = value }
         environment.healthCheck = string(table, "health_check", prefix)
+        environment.healthQuery = string(table, "health_query", prefix)
         if let value = duration(table, "health_timeout", prefix, allowZero: false) { environment.healthTimeout = value }
         if let value = stringArray(table, "allowed_roles", prefix) { environment.allowedRoles = value }
         if let lock = self.table(table, "lock", prefix) {

@@ -6,7 +6,7 @@ public struct EnvironmentSection: Sendable, Hashable {
     /// The keys `[environments.NAME]` accepts.
     public static let keys = [
         "url_env", "service", "url", "schema", "backup_required", "auto_complete", "plan_gate", "health_check",
-        "health_timeout", "allowed_roles", "lock", "backfill", "backup",
+        "health_query", "health_timeout", "allowed_roles", "lock", "backfill", "backup",
     ]
 
     /// The environments that require a backup before a deploy unless they say otherwise.
@@ -42,7 +42,10 @@ public struct EnvironmentSection: Sendable, Hashable {
     public var planGate: PlanGate = .none
     /// A shell command that must exit 0 after start and before complete (`health_check`).
     public var healthCheck: String?
-    /// How long the health check may take (`health_timeout`, default 60s).
+    /// A SQL query run against the new version's schema after start and before complete (`health_query`); it
+    /// passes when it returns a row whose first column is true (or a non-zero number).
+    public var healthQuery: String?
+    /// How long the health check and the health query may each take (`health_timeout`, default 60s).
     public var healthTimeout: Duration = .seconds(60)
     /// Database roles allowed to deploy here; empty = any (`allowed_roles`).
     public var allowedRoles: [String] = []

@@ -115,7 +115,7 @@ extension SlipwayConfiguration {
 
     # Environments: select one with --env NAME or SLIPWAY_ENV=NAME.
     # Keys: url_env, service, url, schema, backup_required, auto_complete, plan_gate ("none", "warning",
-    # "error"), health_check, health_timeout, allowed_roles, and [environments.NAME.lock],
+    # "error"), health_check, health_query, health_timeout, allowed_roles, and [environments.NAME.lock],
     # [environments.NAME.backfill], [environments.NAME.backup] overriding the sections above.
 
     [environments.staging]
@@ -129,7 +129,8 @@ extension SlipwayConfiguration {
     # auto_complete = true                  # complete migrations after the health gate
     # plan_gate = "error"                   # block deploys on plan errors
     # health_check = "curl -fsS https://example.com/healthz"  # must exit 0 before complete
-    # health_timeout = "60s"                # how long the health check may take
+    # health_query = "SELECT count(*) = 0 FROM failed_jobs"  # SQL on the new version schema; first column must be true
+    # health_timeout = "60s"                # how long the health check (and query) may take
     # allowed_roles = ["deployer"]          # database roles allowed to deploy here
 
     # [environments.production.lock]

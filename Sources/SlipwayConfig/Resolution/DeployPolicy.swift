@@ -8,7 +8,9 @@ public struct DeployPolicy: Sendable, Hashable {
     public var planGate: EnvironmentSection.PlanGate = .none
     /// The health-check shell command, if any.
     public var healthCheck: String?
-    /// How long the health check may take.
+    /// The health SQL query, if any (run with `search_path` set to the new version's schema).
+    public var healthQuery: String?
+    /// How long the health check and the health query may each take.
     public var healthTimeout: Duration = .seconds(60)
     /// Roles allowed to deploy; empty = any.
     public var allowedRoles: [String] = []
@@ -22,6 +24,7 @@ public struct DeployPolicy: Sendable, Hashable {
         autoComplete = environment.autoComplete
         planGate = environment.planGate
         healthCheck = environment.healthCheck
+        healthQuery = environment.healthQuery
         healthTimeout = environment.healthTimeout
         allowedRoles = environment.allowedRoles
     }
