@@ -160,6 +160,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "trigger-bench",
+            dependencies: ["Migrations", "PostgresClient", "LocalPostgres"],
+            path: "Benchmarks/triggers/Sources/trigger-bench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "release-bench",
             dependencies: ["Releases"],
             path: "Benchmarks/release/Sources/release-bench",

@@ -764,7 +764,7 @@ struct CreateCheckConstraintLifecycleTests {
         try await fixture.expectRefusedBeforeDDL(
             file: "0001_unique.yaml",
             migration: "operations:\n  - create_constraint:\n      table: orders\n      name: orders_pk2\n      type: primary_key\n      columns: [id]\n      up: {id: id}\n      down: {id: id}\n",
-            messageContains: "not supported by this build yet")
+            messageContains: "already has a primary key")
     }
 }
 

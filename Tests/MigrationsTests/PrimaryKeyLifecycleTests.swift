@@ -46,9 +46,10 @@ struct PrimaryKeyLifecycleTests {
                 id += 1
                 do {
                     try await connection.unsafeExecuteRaw("INSERT INTO accounts VALUES (\(id), \(id % 3), 'w\(id)')")
-                    try await connection.unsafeExecuteRaw("UPDATE accounts SET email = 'u\(id)' WHERE id = \(id % 2000 + 1)")
                     written += 1
+                    try await connection.unsafeExecuteRaw("UPDATE accounts SET email = 'u\(id)' WHERE id = \(id % 2000 + 1)")
                 } catch {
+                    if Task.isCancelled { break }
                     failures.append(String(describing: error))
                 }
                 try? await Task.sleep(for: .milliseconds(2))

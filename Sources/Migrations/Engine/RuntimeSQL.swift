@@ -91,7 +91,11 @@ enum RuntimeSQL {
         }
         func block(_ columns: [(String, String)], _ body: [String]) -> String {
             guard !body.isEmpty else { return "      NULL;" }
-            let declarations = columns.map { "        " + declaration($0.0, $0.1) }.joined(separator: "\n")
+            // Only the columns the expressions use become variables: each one costs a copy per row.
+            let text = body.joined(separator: "\n")
+            let used = columns.filter { ColumnRenamer.references(text, column: $0.0) }
+            guard !used.isEmpty else { return "      " + body.joined(separator: "\n      ") }
+            let declarations = used.map { "        " + declaration($0.0, $0.1) }.joined(separator: "\n")
             return "      DECLARE\n\(declarations)\n      BEGIN\n        \(body.joined(separator: "\n        "))\n      END;"
         }
         let marker = spec.marksRows ? "  NEW.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) := false;\n" : ""

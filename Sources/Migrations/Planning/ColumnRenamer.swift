@@ -5,6 +5,13 @@
 /// copied untouched; a bare identifier (case-insensitive) or quoted identifier (exact) equal to a key of
 /// `renames` is replaced, unless it is qualified (`t.col`) or called (`col(`).
 enum ColumnRenamer {
+    /// Whether `expression` refers to `column` the way ``rewrite(_:renames:)`` would rewrite it (a bare or
+    /// quoted identifier, not qualified, not a function name).
+    static func references(_ expression: String, column: String) -> Bool {
+        let marker = "\u{1}slipway-column\u{1}"
+        return rewrite(expression, renames: [column: marker]) != expression
+    }
+
     static func rewrite(_ expression: String, renames: [String: String]) -> String {
         if renames.isEmpty { return expression }
         let lowered = Dictionary(renames.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })

@@ -84,6 +84,7 @@ struct PartitionedTableTests {
                         "INSERT INTO events VALUES (\(id), \(id % 5), date '2025-01-01' + \(id % 700), 'k\(id % 7)', 'r\(id)')")
                     written += 1
                 } catch {
+                    if Task.isCancelled { break }
                     failures.append(String(describing: error))
                 }
                 let elapsed = ContinuousClock.now - started

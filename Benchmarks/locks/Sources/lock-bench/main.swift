@@ -12,6 +12,9 @@ import LocalPostgres
 import Migrations
 import PostgresClient
 
+/// Unbuffered, so progress shows when the output is a file.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let arguments = CommandLine.arguments
 let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let rate = arguments.count > 2 ? Int(arguments[2]) ?? 300 : 300
@@ -73,12 +76,33 @@ actor Workload {
     }
 }
 
+struct LockFigures {
+    var samples: Int
+    var blamedMax: Double
+    /// Longest wait for a table lock (`wait_event` relation): DDL.
+    var tableMax: Double
+    /// Longest wait for a row (`transactionid`, `tuple`): the rows a backfill batch or an UPDATE is writing.
+    var rowMax: Double
+    /// Longest wait to extend the table's file (`wait_event` extend): inserts queue while another session
+    /// adds pages — here the new row versions a backfill or UPDATE writes.
+    var extendMax: Double
+    var blamedCount: Int
+    var over50: Int
+    var otherMax: Double
+    var causes: Set<String>
+    var worst: [String]
+}
+
 /// Samples lock waits of the workload and attributes them.
 actor LockSampler {
     struct Episode {
         var waitedMs: Double
         var blamed: Bool
         var causes: Set<String>
+        /// What the migration's sessions were running (or waiting to run) while this episode waited.
+        var statements: Set<String>
+        /// `relation` (a table lock: DDL) or `transactionid`/`tuple` (a row another transaction is writing).
+        var waitEvent: String
     }
     private var episodes: [String: Episode] = [:]
     private var running = true
@@ -96,7 +120,8 @@ actor LockSampler {
             if let rows = try? await connection.query(
                 """
                 SELECT a.pid::int4 AS pid, coalesce(a.application_name, '') AS app, a.query_start::text AS started,
-                       (a.wait_event_type = 'Lock') AS waiting,
+                       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 110) AS query,
+                       (a.wait_event_type = 'Lock') AS waiting, coalesce(a.wait_event, '') AS wait_event,
                        (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::float8 AS ms,
                        CASE WHEN a.wait_event_type = 'Lock' THEN array_to_string(pg_blocking_pids(a.pid), ',') ELSE '' END AS blockers
                 FROM pg_stat_activity a
@@ -105,15 +130,19 @@ actor LockSampler {
             {
                 samples += 1
                 var app: [Int32: String] = [:]
+                var query: [Int32: String] = [:]
                 var blockers: [Int32: [Int32]] = [:]
-                var waiting: [(pid: Int32, started: String, ms: Double)] = []
+                var waiting: [(pid: Int32, started: String, ms: Double, event: String)] = []
                 for row in rows {
                     guard let pid = try? row.decode("pid", as: Int32.self) else { continue }
                     app[pid] = (try? row.decode("app", as: String.self)) ?? ""
+                    query[pid] = (try? row.decode("query", as: String?.self)) ?? ""
                     let list = ((try? row.decode("blockers", as: String.self)) ?? "").split(separator: ",").compactMap { Int32($0) }
                     blockers[pid] = list
                     if (try? row.decode("waiting", as: Bool.self)) == true, app[pid] == "workload" {
-                        waiting.append((pid, (try? row.decode("started", as: String?.self)) ?? "", (try? row.decode("ms", as: Double?.self)) ?? 0))
+                        waiting.append((
+                            pid, (try? row.decode("started", as: String?.self)) ?? "", (try? row.decode("ms", as: Double?.self)) ?? 0,
+                            (try? row.decode("wait_event", as: String.self)) ?? ""))
                     }
                 }
                 for waiter in waiting {
@@ -124,9 +153,11 @@ actor LockSampler {
                         guard seen.insert(next).inserted else { continue }
                         queue += blockers[next] ?? []
                     }
-                    let causes = Set(seen.compactMap { app[$0] }.filter(isMigration))
+                    let culprits = seen.filter { app[$0].map(isMigration) ?? false }
+                    let causes = Set(culprits.compactMap { app[$0] })
                     let key = "\(waiter.pid)@\(waiter.started)"
-                    var episode = episodes[key] ?? Episode(waitedMs: 0, blamed: false, causes: [])
+                    var episode = episodes[key] ?? Episode(waitedMs: 0, blamed: false, causes: [], statements: [], waitEvent: waiter.event)
+                    episode.statements.formUnion(culprits.compactMap { query[$0] })
                     episode.waitedMs = max(episode.waitedMs, waiter.ms)
                     if !causes.isEmpty {
                         episode.blamed = true
@@ -140,15 +171,21 @@ actor LockSampler {
         await connection.close()
     }
 
-    func stop() async -> (samples: Int, blamedMax: Double, blamedCount: Int, over50: Int, otherMax: Double, causes: Set<String>) {
+    func stop() async -> LockFigures {
         running = false
         await task?.value
         let blamed = episodes.values.filter(\.blamed)
         let other = episodes.values.filter { !$0.blamed }
-        return (
-            samples, blamed.map(\.waitedMs).max() ?? 0, blamed.count, blamed.filter { $0.waitedMs > 50 }.count,
-            other.map(\.waitedMs).max() ?? 0, blamed.reduce(into: Set<String>()) { $0.formUnion($1.causes) }
-        )
+        let worst = blamed.sorted { $0.waitedMs > $1.waitedMs }.prefix(3).map {
+            "\(String(format: "%.0f", $0.waitedMs)) ms (\($0.waitEvent) lock) behind: \($0.statements.sorted().joined(separator: " | "))"
+        }
+        return LockFigures(
+            samples: samples, blamedMax: blamed.map(\.waitedMs).max() ?? 0,
+            tableMax: blamed.filter { $0.waitEvent == "relation" }.map(\.waitedMs).max() ?? 0,
+            rowMax: blamed.filter { $0.waitEvent == "transactionid" || $0.waitEvent == "tuple" }.map(\.waitedMs).max() ?? 0,
+            extendMax: blamed.filter { $0.waitEvent == "extend" }.map(\.waitedMs).max() ?? 0, blamedCount: blamed.count,
+            over50: blamed.filter { $0.waitedMs > 50 }.count, otherMax: other.map(\.waitedMs).max() ?? 0,
+            causes: blamed.reduce(into: Set<String>()) { $0.formUnion($1.causes) }, worst: Array(worst))
     }
 }
 
@@ -220,7 +257,7 @@ struct Outcome {
     var name: String
     var seconds: Double
     var workload: (count: Int, failures: [String], p50: Double, p99: Double, max: Double)
-    var locks: (samples: Int, blamedMax: Double, blamedCount: Int, over50: Int, otherMax: Double, causes: Set<String>)
+    var locks: LockFigures
 }
 
 func measure(
@@ -243,18 +280,20 @@ func measure(
 
 let cluster = try await LocalPostgres.start()
 let admin = try await PostgresConnection.connect(cluster.connection())
-let version = cluster.serverVersion
-print("lock-bench: PostgreSQL \(version / 10000).\(version % 10000 / 100), \(rows) rows, workload \(rate) statements/s, sampling every \(sampleMs) ms")
+let version = try await admin.unsafeExecuteRaw("SHOW server_version").last?.first?.values.first.flatMap { $0 } ?? "?"
+say("lock-bench: PostgreSQL \(version), \(rows) rows, workload \(rate) statements/s, sampling every \(sampleMs) ms")
 var outcomes: [Outcome] = []
 
-for approach in ["baseline", "plain DDL", "Slipway"] {
-    let database = "bench_" + approach.lowercased().replacingOccurrences(of: " ", with: "_")
+/// Slipway with the CLI's default backfill pacing (batches adapt toward 200 ms), and with short batches.
+let slipwayTargets = ["Slipway (default: batches of ~200 ms)": 200, "Slipway (target_batch_time 25ms)": 25]
+for approach in ["baseline", "plain DDL"] + slipwayTargets.keys.sorted() {
+    let database = "bench_\(outcomes.count)"
     try await admin.unsafeExecuteRaw("CREATE DATABASE \(database)")
     let configuration = cluster.connection(database: database)
     let setup = try await PostgresConnection.connect(configuration)
     let setupStarted = ContinuousClock.now
     try await setup.unsafeExecuteRaw(setupSQL)
-    print("  \(approach): table ready in \(String(format: "%.1f", milliseconds(ContinuousClock.now - setupStarted) / 1000)) s")
+    say("  \(approach): table ready in \(String(format: "%.1f", milliseconds(ContinuousClock.now - setupStarted) / 1000)) s")
     try await setup.unsafeExecuteRaw("CHECKPOINT")
     await setup.close()
     let outcome: Outcome
@@ -274,9 +313,10 @@ for approach in ["baseline", "plain DDL", "Slipway"] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try migration.write(toFile: directory + "/0001_fulfillment.yaml", atomically: true, encoding: .utf8)
         outcome = try await measure(approach, database: configuration, isMigration: { $0.hasPrefix("slipway") }) {
-            let runner = MigrationRunner(
+            var runner = MigrationRunner(
                 connection: configuration.with("application_name", "slipway bench"), migrationsDirectory: directory,
-                batchSize: 2000)
+                batchSize: 1000)
+            runner.targetBatchMs = slipwayTargets[approach] ?? 200
             _ = try await runner.start()
             _ = try await runner.complete()
         }
@@ -287,19 +327,20 @@ for approach in ["baseline", "plain DDL", "Slipway"] {
 await admin.close()
 await cluster.stop()
 
-print("")
-print("| approach | duration | workload statements | p50 ms | p99 ms | max ms | failed | waits caused by the change | longest such wait | waits > 50 ms | longest other lock wait |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+say("")
+say("| approach | duration | workload statements | p50 ms | p99 ms | max ms | failed | lock waits caused by the change | longest: on a table lock | on a row | on extending the table | waits > 50 ms | longest other lock wait |")
+say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for outcome in outcomes {
     let w = outcome.workload
     let l = outcome.locks
-    print(
-        "| \(outcome.name) | \(String(format: "%.1f", outcome.seconds)) s | \(w.count) | \(String(format: "%.1f", w.p50)) | \(String(format: "%.1f", w.p99)) | \(String(format: "%.0f", w.max)) | \(w.failures.count) | \(l.blamedCount) | \(String(format: "%.0f", l.blamedMax)) ms | \(l.over50) | \(String(format: "%.0f", l.otherMax)) ms |"
+    say(
+        "| \(outcome.name) | \(String(format: "%.1f", outcome.seconds)) s | \(w.count) | \(String(format: "%.1f", w.p50)) | \(String(format: "%.1f", w.p99)) | \(String(format: "%.0f", w.max)) | \(w.failures.count) | \(l.blamedCount) | \(String(format: "%.0f", l.tableMax)) ms | \(String(format: "%.0f", l.rowMax)) ms | \(String(format: "%.0f", l.extendMax)) ms | \(l.over50) | \(String(format: "%.0f", l.otherMax)) ms |"
     )
 }
 for outcome in outcomes where !outcome.workload.failures.isEmpty {
-    print("\(outcome.name): first failure: \(outcome.workload.failures[0])")
+    say("\(outcome.name): first failure: \(outcome.workload.failures[0])")
 }
 for outcome in outcomes where !outcome.locks.causes.isEmpty {
-    print("\(outcome.name): waits caused by sessions \(outcome.locks.causes.sorted().joined(separator: ", ")); \(outcome.locks.samples) samples")
+    say("\(outcome.name): waits caused by sessions \(outcome.locks.causes.sorted().joined(separator: ", ")); \(outcome.locks.samples) samples; longest:")
+    for line in outcome.locks.worst { say("  - \(line)") }
 }
