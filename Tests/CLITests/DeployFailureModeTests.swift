@@ -153,6 +153,12 @@ struct DeployFailureModeTests {
         try "#!/bin/sh\ntrap '' XFSZ\nulimit -f 16\nexec '\(binaries.path("pg_dump"))' \"$@\"\n"
             .write(toFile: limited + "/pg_dump", atomically: true, encoding: .utf8)
         chmod(limited + "/pg_dump", 0o755)
+        // A script just written can fail to start for a moment (ETXTBSY: a process forked meanwhile by a parallel
+        // test inherited the descriptor it was written through); wait until it runs.
+        for _ in 0..<40 {
+            if (try? await ChildProcess.capture([limited + "/pg_dump", "--version"]))?.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
         try FileManager.default.createSymbolicLink(atPath: limited + "/pg_restore", withDestinationPath: binaries.path("pg_restore"))
         let before = try await project.shape()
         let result = try await CLI.run(project.arguments, env: project.env)

@@ -121,7 +121,7 @@ struct ShortTransactionTests {
         #expect(log.count("retrying") == 2)
         for event in log.events {
             // Generous slack: the 2-core CI machine is busy with the rest of the suite.
-            if case .lockTimeout(_, let waited, _) = event { #expect(waited < lockTimeout + .seconds(3)) }
+            if case .lockTimeout(_, let waited, _) = event { #expect(waited < lockTimeout + .seconds(5)) }
         }
         // Nothing was applied: not the first statement, not the second.
         #expect(try await LockFixtures.text(connection, "SELECT to_regclass('public.side_effect')::text") == nil)
@@ -152,8 +152,8 @@ struct ShortTransactionTests {
         #expect(error.attempts >= 1 && error.attempts <= 5)  // a busy machine may fit only one attempt into the second
         // No attempt starts after the deadline; the last one may run into it by up to one lock timeout (plus
         // scheduling slack on a busy 2-core machine). With 1000 attempts allowed, only the deadline stops it.
-        #expect(error.elapsed < .seconds(1) + policy.lockTimeout + .seconds(2))
-        #expect(took < .seconds(6))
+        #expect(error.elapsed < .seconds(1) + policy.lockTimeout + .seconds(4))
+        #expect(took < .seconds(8))
         #expect(error.description.contains("(retry deadline reached)"))
         try await blocker.unsafeExecuteRaw("ROLLBACK")
         await executor.close()
@@ -193,8 +193,8 @@ struct ShortTransactionTests {
         // Reads did queue behind the waiting ALTER (the pile-up is real) …
         #expect(probe.max >= .milliseconds(100))
         // … but never for much longer than one lock timeout: the whole run takes 8 × (300 + 100) ms ≈ 3.2 s, so a
-        // read stuck behind all attempts would wait seconds; the slack covers a busy 2-core machine.
-        #expect(probe.max < lockTimeout + .seconds(1), "longest read: \(probe.max)")
+        // read stuck behind all attempts would wait over 3 s; the slack covers a busy 2-core machine.
+        #expect(probe.max < lockTimeout + .seconds(2), "longest read: \(probe.max)")
         try await blocker.unsafeExecuteRaw("ROLLBACK")
         await executor.close()
     }
