@@ -19,7 +19,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             NewCommand.self, PlanCommand.self, LintCommand.self, StartCommand.self, CompleteCommand.self,
             RollbackCommand.self, ResumeCommand.self, HistoryCommand.self, MigrateCommand.self, DeployCommand.self,
             BackfillCommand.self, ReleaseCommand.self, BackupCommand.self, BaselineCommand.self,
-            ImportCommand.self, DriftCommand.self, VersionSchemaCommand.self, URLCommand.self,
+            ImportCommand.self, DriftCommand.self, RepairCommand.self, VersionSchemaCommand.self, URLCommand.self,
         ]
     )
 
