@@ -171,5 +171,11 @@ let package = Package(
             path: "Benchmarks/release/Sources/release-bench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "plan-bench",
+            dependencies: ["Migrations", "MigrationFormat", "PostgresClient"],
+            path: "Benchmarks/plan/Sources/plan-bench",
+            swiftSettings: strictSettings
+        ),
     ]
 )

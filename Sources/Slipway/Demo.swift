@@ -160,8 +160,12 @@ public struct Demo: Sendable {
         var preview: [String] = []
         for phase in planReport.phases where phase.name != "rollback" {
             for step in phase.steps {
-                let locks = step.impact.locks.map { "\($0.mode)\(step.impact.catalogOnly ? " (catalog only)" : "")" }
-                preview.append("\(phase.name): \(step.summary) — \(locks.isEmpty ? "no table lock" : locks.joined(separator: ", "))")
+                let locks = step.impact.locks.map { "\($0.mode) on \($0.relation)\(step.impact.catalogOnly ? " (catalog only)" : "")" }
+                var facts = [locks.isEmpty ? "no table lock" : locks.joined(separator: ", ")]
+                if step.impact.rewrites { facts.append("REWRITES the table") }
+                if step.impact.scans { facts.append("scans ~\(step.estimatedRows ?? 0) rows") }
+                if step.impact.updatesRows { facts.append("updates ~\(step.estimatedRows ?? 0) rows") }
+                preview.append("\(phase.name): \(step.summary) — \(facts.joined(separator: "; "))")
             }
         }
         report(Event(

@@ -48,14 +48,36 @@ public struct MigrationPlanReport: Sendable, Codable {
     public var migrations: [String]
     public var phases: [Phase]
     public var findings: [Finding]
+    /// `live` (read from the database's catalog) or `offline` (from the migration files alone: sizes and row
+    /// counts unknown).
+    public var source: String = "live"
+    /// Offline: the files taken as applied (they build the catalog).
+    public var appliedOffline: [String]? = nil
+    /// Offline: tables, columns and constraints no earlier file creates (`orders`, `orders.status`); their
+    /// types, keys and sizes only the live catalog knows.
+    public var unknown: [String]? = nil
+    /// What `--rehearse` observed on a schema-only copy (nil without `--rehearse`).
+    public var rehearsal: RehearsalReport? = nil
 
     /// Builds the report from a plan and the catalog it was made from.
+    /// - Parameters:
+    ///   - offline: the plan was made from the files alone (``MigrationRunner/planOffline(files:)``): no sizes,
+    ///     no row counts, and the placeholders the catalog needed listed as unknown.
     public static func make(
-        plan: VersionPlan, tables: [String: TableInfo], sizes: [String: Int], lint: LintConfiguration
+        plan: VersionPlan, tables: [String: TableInfo], sizes: [String: Int], lint: LintConfiguration,
+        offline: OfflinePlanResult? = nil
     ) -> MigrationPlanReport {
         var findings = plan.warnings.map { Finding(severity: "warning", rule: "plan-warning", message: $0, suggestion: nil, origin: nil) }
+        let context = StepImpact.Context.make(plan: plan, catalog: tables)
+        let unknownTables = Set((offline?.unknown ?? []).filter { !$0.contains(".") })
         func step(_ step: MigrationStep) -> Step {
-            let impact = StepImpact.of(step, schema: plan.schema)
+            var impact = StepImpact.of(step, schema: plan.schema, context: context)
+            for lock in impact.locks {
+                let name = lock.relation.split(separator: ".", maxSplits: 1).last.map(String.init) ?? lock.relation
+                if unknownTables.contains(name) || (offline != nil && lock.relation.hasPrefix("table of ")) {
+                    impact.notes.append("offline: \(name) is not created by the migration files; its columns, key and size are unknown here")
+                }
+            }
             var kind = "transaction"
             var statements: [String] = []
             var table: String?
@@ -83,7 +105,7 @@ public struct MigrationPlanReport: Sendable, Codable {
                 let name = relation.split(separator: ".").last.map(String.init) ?? relation
                 if tables[name] != nil { table = name }
             }
-            let rows = table.flatMap { tables[$0]?.estimatedRows }.map { max($0, 0) }
+            let rows = offline != nil ? nil : table.flatMap { tables[$0]?.estimatedRows }.map { max($0, 0) }
             var seconds: Double?
             if let rows {
                 if impact.updatesRows {
@@ -129,11 +151,36 @@ public struct MigrationPlanReport: Sendable, Codable {
                 severity: "error", rule: "plan-rewrite", message: "\(planned.summary) rewrites the table under ACCESS EXCLUSIVE",
                 suggestion: "add a new column and backfill it instead", origin: planned.origin))
         }
-        return MigrationPlanReport(
+        if let offline, !offline.unknown.isEmpty {
+            findings.append(Finding(
+                severity: "info", rule: "plan-offline-unknown",
+                message: "planned offline: \(offline.unknown.joined(separator: ", ")) \(offline.unknown.count == 1 ? "is" : "are") not created by the migration files, so types, keys and sizes are unknown",
+                suggestion: "run `slipway plan` against the database for the real catalog", origin: nil))
+        }
+        var report = MigrationPlanReport(
             schema: plan.schema, version: plan.version, versionSchema: plan.versionSchema,
             previousVersionSchema: plan.previousVersionSchema, migrations: plan.migrations,
             phases: [Phase(name: "start", steps: start), Phase(name: "complete", steps: complete), Phase(name: "rollback", steps: rollback)],
             findings: findings)
+        if let offline {
+            report.source = "offline"
+            report.appliedOffline = offline.applied
+            report.unknown = offline.unknown
+        }
+        return report
+    }
+
+    /// The report with a rehearsal's observations: every difference from the prediction becomes an error
+    /// finding (`rehearsal-difference`), so `--fail-on error` stops CI on it.
+    public func adding(rehearsal: RehearsalReport) -> MigrationPlanReport {
+        var report = self
+        report.rehearsal = rehearsal
+        for difference in rehearsal.differences {
+            report.findings.append(Finding(
+                severity: "error", rule: "rehearsal-difference", message: "rehearsal: \(difference)",
+                suggestion: "the plan's prediction is wrong for this server: trust the observed lock, and report it", origin: nil))
+        }
+        return report
     }
 
     /// Whether any finding is at or above `level` (`error`, `warning`; `none` never fails).
@@ -150,15 +197,21 @@ public struct MigrationPlanReport: Sendable, Codable {
         var lines: [String] = []
         lines.append("Plan for version \(version) (\(migrations.joined(separator: ", "))) in schema \(schema)")
         lines.append("New clients: search_path = \(versionSchema), \(schema)")
+        if source == "offline" {
+            lines.append("Offline: planned from the migration files alone; sizes and row counts unknown")
+            if let applied = appliedOffline, let last = applied.last { lines.append("  taken as applied: \(applied.count) earlier file(s), through \(last)") }
+        }
         for phase in phases {
             lines.append("")
             lines.append("\(phase.name.uppercased()) (\(phase.steps.count) steps)")
             for (index, step) in phase.steps.enumerated() {
-                lines.append("\(index + 1). \(step.summary)")
+                lines += Self.wrap("\(index + 1). \(step.summary)", first: "", rest: "   ", width: 80)
                 if let origin = step.origin { lines.append("   from: \(origin)") }
                 for lock in step.impact.locks {
                     let blocking = lock.blocksReads ? "blocks reads and writes" : lock.blocksWrites ? "blocks writes" : "reads and writes continue"
-                    lines.append("   lock: \(lock.mode) on \(lock.relation) (\(blocking)\(step.impact.catalogOnly ? ", catalog change only" : ""))")
+                    lines += Self.wrap(
+                        "\(lock.mode) on \(lock.relation) (\(blocking)\(step.impact.catalogOnly ? ", catalog change only" : ""))",
+                        first: "   lock: ", rest: "         ", width: 80)
                 }
                 var facts: [String] = []
                 if step.impact.rewrites { facts.append("REWRITES the table") }
@@ -168,12 +221,29 @@ public struct MigrationPlanReport: Sendable, Codable {
                 if let bytes = step.tableBytes { facts.append(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .binary)) }
                 if let seconds = step.estimatedSeconds { facts.append(String(format: "~%.1f s", seconds)) }
                 if !facts.isEmpty { lines.append("   " + facts.joined(separator: ", ")) }
-                for note in step.impact.notes { lines.append("   note: \(note)") }
+                for note in step.impact.notes { lines += Self.wrap(note, first: "   note: ", rest: "         ", width: 80) }
                 for statement in step.statements {
                     let oneLine = statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                     lines += Self.wrap(oneLine, first: "   sql: ", rest: "        ", width: 80)
                 }
             }
+        }
+        if let rehearsal {
+            lines.append("")
+            lines += Self.wrap("REHEARSAL on a \(rehearsal.server); copy: \(rehearsal.copy)", first: "", rest: "  ", width: 80)
+            let counts = Dictionary(grouping: rehearsal.checks, by: \.status).mapValues(\.count)
+            lines.append(["match", "differs", "observed", "not-observed"].compactMap { status in counts[status].map { "\($0) \(status)" } }.joined(separator: ", "))
+            for check in rehearsal.checks where check.status != "match" {
+                let what = check.statement.map { PlanRehearsal.abbreviate($0) } ?? check.summary
+                lines += Self.wrap("- \(check.status): \(check.phase) step \(check.step): \(what)", first: "", rest: "    ", width: 80)
+                if check.status != "not-observed" {
+                    lines += Self.wrap("predicted: \(PlanRehearsal.describe(check.predictedLocks))", first: "    ", rest: "      ", width: 80)
+                    let rewrites = check.observedRewrites.isEmpty ? "" : ", rewrites \(check.observedRewrites.joined(separator: ", "))"
+                    lines += Self.wrap("observed: \(PlanRehearsal.describe(check.observedLocks ?? [:]))\(rewrites)", first: "    ", rest: "      ", width: 80)
+                }
+                if let note = check.note { lines += Self.wrap("note: \(note)", first: "    ", rest: "      ", width: 80) }
+            }
+            for note in rehearsal.notes { lines += Self.wrap("note: \(note)", first: "", rest: "  ", width: 80) }
         }
         lines.append("")
         if findings.isEmpty {
@@ -209,6 +279,7 @@ public struct MigrationPlanReport: Sendable, Codable {
     /// Markdown for pull-request comments.
     public func renderMarkdown() -> String {
         var lines = ["### Slipway plan: `\(version)`", "", "New clients use `search_path = \(versionSchema), \(schema)`.", ""]
+        if source == "offline" { lines += ["*Planned offline from the migration files alone: sizes and row counts unknown.*", ""] }
         for phase in phases {
             lines.append("#### \(phase.name.capitalized)")
             lines.append("")
@@ -223,6 +294,20 @@ public struct MigrationPlanReport: Sendable, Codable {
                 if step.impact.catalogOnly { notes.append("catalog only") }
                 lines.append(
                     "| \(index + 1) | \(step.summary.replacingOccurrences(of: "|", with: "\\|")) | \(locks.isEmpty ? "—" : locks) | \(step.estimatedRows.map(String.init) ?? "") | \(step.estimatedSeconds.map { String(format: "%.1f s", $0) } ?? "") | \(notes.joined(separator: ", ")) |")
+            }
+            lines.append("")
+        }
+        if let rehearsal {
+            lines.append("#### Rehearsal")
+            lines.append("")
+            lines.append("On a \(rehearsal.server); copy: \(rehearsal.copy).")
+            lines.append("")
+            lines.append("| phase | step | statement | predicted | observed | status |")
+            lines.append("|---|---:|---|---|---|---|")
+            for check in rehearsal.checks {
+                let what = (check.statement.map { PlanRehearsal.abbreviate($0) } ?? check.summary).replacingOccurrences(of: "|", with: "\\|")
+                let observed = check.observedLocks.map { PlanRehearsal.describe($0) + (check.observedRewrites.isEmpty ? "" : ", **rewrite**") } ?? "—"
+                lines.append("| \(check.phase) | \(check.step) | `\(what)` | \(PlanRehearsal.describe(check.predictedLocks)) | \(observed) | \(check.status == "differs" ? "**differs**" : check.status) |")
             }
             lines.append("")
         }

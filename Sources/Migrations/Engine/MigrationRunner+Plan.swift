@@ -62,3 +62,57 @@ extension MigrationRunner {
         return (plan, tables, sizes)
     }
 }
+
+/// A plan made from the migration files alone (`slipway plan --offline`).
+public struct OfflinePlanResult: Sendable {
+    public var plan: VersionPlan
+    /// The catalog the earlier files build, with placeholders for what they do not create.
+    public var tables: [String: TableInfo]
+    /// Tables, columns and constraints no earlier file creates (`orders`, `orders.status`): placeholders whose
+    /// types, keys and sizes only the live catalog knows.
+    public var unknown: [String]
+    /// The files taken as applied (those before the first planned one).
+    public var applied: [String]
+}
+
+extension MigrationRunner {
+    /// What `start` would do for `requested` (default: every file, as on an empty database), planned from the
+    /// migration files alone: no database, no connection. The files before the first requested one are taken
+    /// as applied — each its own completed version, as `slipway migrate --complete` leaves them — and build
+    /// the catalog; sizes and row counts stay unknown.
+    ///
+    /// - Throws: ``MigrationError`` (`.invalidMigration` for file errors, a named file that does not exist, or
+    ///   a migration that does not fit the catalog the files build; `.nothingToDo`).
+    public func planOffline(files requested: [String] = []) throws -> OfflinePlanResult {
+        let (files, diagnostics) = MigrationDirectory.load(migrationsDirectory)
+        let errors = diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw MigrationError(
+                .invalidMigration, "\(errors.count) error(s) in \(migrationsDirectory):\n" + errors.map(\.description).joined(separator: "\n"))
+        }
+        guard !requested.isEmpty else { return try planOffline(applied: [], pending: files) }
+        let names = requested.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+        for name in names where !files.contains(where: { $0.name == name }) {
+            throw MigrationError(.invalidMigration, "no migration file named \(name) in \(migrationsDirectory)")
+        }
+        let wanted = Set(names)
+        let first = files.firstIndex { wanted.contains($0.name) } ?? files.count
+        return try planOffline(applied: Array(files[..<first]), pending: files.filter { wanted.contains($0.name) })
+    }
+
+    /// Plans `pending` as one version after `applied` (each its own completed version), from the files alone.
+    public func planOffline(applied: [MigrationFile], pending: [MigrationFile]) throws -> OfflinePlanResult {
+        guard let last = pending.last else { throw MigrationError(.nothingToDo, "no migration files to plan in \(migrationsDirectory)") }
+        var catalog = OfflineCatalog(schema: schema)
+        for file in applied { catalog.apply(file) }
+        catalog.addPlaceholders(for: pending)
+        let planner = VersionPlanner(
+            schema: schema, tables: catalog.tables, relations: catalog.relations, batchSize: batchSize, pauseMs: batchPauseMs,
+            targetBatchMs: targetBatchMs, minBatchSize: minBatchSize, maxBatchSize: maxBatchSize)
+        let plan = try planner.plan(
+            files: pending, versionSchema: versionSchemaName(last.versionName),
+            previousVersionSchema: applied.last.map { versionSchemaName($0.versionName) })
+        return OfflinePlanResult(
+            plan: plan, tables: catalog.tables, unknown: catalog.unknownTables.sorted(), applied: applied.map(\.name))
+    }
+}

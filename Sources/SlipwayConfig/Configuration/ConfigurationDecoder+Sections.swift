@@ -22,6 +22,9 @@ extension ConfigurationDecoder {
         if let table = table(root, "lint", "") {
             configuration.lint = decodeLint(table, at: "lint")
         }
+        if let table = table(root, "plan", "") {
+            configuration.plan = decodePlan(table, at: "plan")
+        }
         if let table = table(root, "release", "") {
             configuration.release = decodeRelease(table, at: "release")
         }

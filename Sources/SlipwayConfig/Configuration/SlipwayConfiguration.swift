@@ -12,7 +12,7 @@ public struct SlipwayConfiguration: Sendable, Hashable {
     /// The top-level keys (plain values and sections).
     public static let keys = [
         "migrations_dir", "schema", "state_schema", "application_name", "connection", "lock", "backfill", "lint",
-        "release", "backup", "environments",
+        "release", "backup", "environments", "plan",
     ]
 
     /// The file as the user knows it (for messages); `nil` for the built-in defaults.
@@ -33,6 +33,8 @@ public struct SlipwayConfiguration: Sendable, Hashable {
     public var backfill = BackfillSection()
     /// `[lint]`.
     public var lint = LintSection()
+    /// `[plan]`.
+    public var plan = PlanSection()
     /// `[release]`.
     public var release = ReleaseSection()
     /// `[backup]`.

@@ -134,7 +134,7 @@ private struct Resolver {
         let connection = resolveConnection(environment)
         sources[.connection] = connection.source
 
-        return ResolvedConfiguration(
+        var resolved = ResolvedConfiguration(
             configurationFile: file == nil ? nil : configuration.file,
             environmentName: environmentName,
             environment: environment,
@@ -150,6 +150,8 @@ private struct Resolver {
             release: configuration.release,
             policy: environment.map(DeployPolicy.init) ?? DeployPolicy(),
             sources: sources)
+        resolved.plan = configuration.plan
+        return resolved
     }
 
     mutating func duration(_ text: String?, from origin: String) -> Duration? {

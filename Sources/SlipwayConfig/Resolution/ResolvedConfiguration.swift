@@ -28,6 +28,8 @@ public struct ResolvedConfiguration: Sendable, Hashable {
     public var backup: BackupSection
     /// Lint settings.
     public var lint: LintSection
+    /// `[plan]` settings.
+    public var plan = PlanSection()
     /// Release settings.
     public var release: ReleaseSection
     /// The deploy policy of the selected environment (defaults without one).
