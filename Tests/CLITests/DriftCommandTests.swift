@@ -26,5 +26,10 @@ struct DriftCommandTests {
         #expect(drifted.stdout.contains("ADD COLUMN nickname text"))
         let status = try await CLI.run(["status", "--migrations-dir", "/nonexistent"] + url)
         #expect(status.stdout.contains("drift: 1 difference"), "\(status.stdout)\n\(status.stderr)")
+
+        // The baseline is in the audit log with its outcome and arguments.
+        let audited = try await app.unsafeExecuteRaw(
+            "SELECT command || ':' || exit_code::text || ':' || arguments FROM slipway.audit_log WHERE command = 'baseline' ORDER BY id")
+        #expect(audited.last?.map { $0.values.first.flatMap { $0 } ?? "" }.first?.hasPrefix("baseline:0:baseline prod-2026-11") == true)
     }
 }

@@ -21,6 +21,7 @@ struct BaselineCommand: AsyncParsableCommand {
     @Flag(help: "Record a baseline even though migrations are already recorded.")
     var force = false
 
+    @OptionGroup var audit: AuditOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -28,14 +29,17 @@ struct BaselineCommand: AsyncParsableCommand {
         let terminal = output.terminal
         try await terminal.reporting {
             let settings = try ResolvedSettings.resolve(connection: connection)
-            let session = try await PostgresConnection.connect(settings.connection.with("application_name", "slipway baseline"))
-            defer { Task { await session.close() } }
-            do {
-                let summary = try await Baseline.record(
-                    schema: settings.schema, version: version, force: force, connection: session, stateSchema: settings.stateSchema)
-                if output.format == .json { terminal.json(summary) } else { terminal.line(summary.text) }
-            } catch let error as DriftError {
-                throw SlipwayError(.failure, error.message, hint: error.hint)
+            try await audited("baseline", settings: settings, audit: audit) {
+                let session = try await PostgresConnection.connect(settings.connection.with("application_name", "slipway baseline"))
+                defer { Task { await session.close() } }
+                do {
+                    let summary = try await Baseline.record(
+                        schema: settings.schema, version: version, force: force, connection: session, stateSchema: settings.stateSchema)
+                    if output.format == .json { terminal.json(summary) } else { terminal.line(summary.text) }
+                    return nil
+                } catch let error as DriftError {
+                    throw SlipwayError(.failure, error.message, hint: error.hint)
+                }
             }
         }
     }
