@@ -128,7 +128,7 @@ enum RuntimeSQL {
             -- Slipway dual-write trigger of \(spec.table) for version \(spec.versionSchema).
             -- New-version writers are recognised once per row: slipway.version, else the first schema of search_path.
             DECLARE
-              slipway_writer text := coalesce(nullif(current_setting('slipway.version', true), ''), (current_schemas(false))[1], '');
+              slipway_writer text := coalesce(nullif(current_setting('slipway.version', true), ''), current_schema(), '');
             BEGIN
               IF slipway_writer = \(PostgresIdentifier.quoteLiteral(spec.versionSchema)) THEN
             \(newBlock)
