@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# Backfill benchmark: plain UPDATE vs a hand-written batched loop vs Slipway's backfill, each under the same
-# concurrent workload, side by side in one run on a throwaway local PostgreSQL.
-#   Benchmarks/backfill/run.sh [rows] [workload statements per second]
+# Backfill benchmark: a no-migration baseline, one plain UPDATE, a hand-written batched loop and Slipway's
+# backfill (default, 2 workers, fast mode), each under the same concurrent workload, side by side in one run
+# on a throwaway local PostgreSQL; then throughput at several table sizes; then the latency-over-time PNG.
+#   Benchmarks/backfill/run.sh [rows] [workload statements per second] [output directory]
+# env: SCALE_SIZES="100000 1000000 5000000" (sizes of the scaling table; empty: skip it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product backfill-bench
-.build/release/backfill-bench "${1:-1000000}" "${2:-400}"
+rows="${1:-1000000}"
+rate="${2:-400}"
+out="${3:-Benchmarks/backfill/results}"
+mkdir -p "$out"
+swift build -c release --scratch-path .build-backfill-rel --product backfill-bench
+bench=.build-backfill-rel/release/backfill-bench
+"$bench" compare "$rows" "$rate" "$out"
+if [ -n "${SCALE_SIZES-100000 1000000 5000000}" ]; then
+  # shellcheck disable=SC2086
+  "$bench" scale "$out" ${SCALE_SIZES-100000 1000000 5000000}
+fi
+python3 Benchmarks/backfill/plot.py "$out/backfill-latency.csv" "$out/backfill-latency.png"
+echo "report: $out/backfill-compare.md $out/backfill-scale.md $out/backfill-latency.png"

@@ -150,7 +150,7 @@ public struct Demo: Sendable {
         let runner = MigrationRunner(
             connection: appConfiguration, schema: "public", migrationsDirectory: directory + "/migrations", batchSize: 2000,
             events: { event in
-                if event.kind == "step-done" || event.kind == "backfill-progress" || event.kind == "warning" {
+                if ["step-done", "backfill-progress", "backfill-summary", "backfill-side-effects", "warning"].contains(event.kind) {
                     report(Event(step: event.kind, message: "  " + event.message, durationMs: event.durationMs, figures: event.figures))
                 }
             })

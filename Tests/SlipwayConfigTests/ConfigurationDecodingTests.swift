@@ -54,9 +54,9 @@ struct ConfigurationDecodingTests {
             workers = 4
             pause_between_batches = "10ms"
             max_replica_lag = "5s"
+            max_replica_lag_bytes = 1000000
             max_probe_latency = "100ms"
             vacuum_every_batches = 100
-
             [lint]
             disable = ["require-concurrent-index"]
             enable = ["ban-char-type"]
@@ -187,6 +187,7 @@ struct ConfigurationDecodingTests {
         backfill.workers = 4
         backfill.pauseBetweenBatches = .milliseconds(10)
         backfill.maxReplicaLag = .seconds(5)
+        backfill.maxReplicaLagBytes = 1_000_000
         backfill.maxProbeLatency = .milliseconds(100)
         backfill.vacuumEveryBatches = 100
         #expect(configuration.backfill == backfill)

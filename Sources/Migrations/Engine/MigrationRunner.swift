@@ -21,6 +21,11 @@ public struct MigrationRunner: Sendable {
     public var targetBatchMs: Int = 0
     public var minBatchSize: Int = 100
     public var maxBatchSize: Int = 50_000
+    /// Workers, throttling limits and VACUUM cadence of the backfill.
+    public var backfill = BackfillTuning()
+    /// When the migration lock is held by another Slipway runner's backend (a killed runner's orphan),
+    /// terminate that backend instead of failing (`slipway resume --terminate-orphan`).
+    public var terminateOrphan = false
     /// Wait for another runner instead of failing.
     public var waitForLock: Bool
     /// Treat a `down` that does not compile as an error.
@@ -173,14 +178,29 @@ public struct MigrationRunner: Sendable {
                     ? record.plan.start[record.cursor].summary : nil)
             let rows = try await session.query(
                 """
-                SELECT table_name, rows_done, rows_estimated, batches, status, updated_at FROM \(unsafeRaw: PostgresIdentifier.quote(stateSchema)).backfills
-                WHERE schema = \(schema) AND version = \(record.name) ORDER BY table_name
+                SELECT b.table_name, b.rows_done, b.rows_estimated, b.batches, b.status, b.batch_size::int8 AS batch_size,
+                       b.updated_at, (to_jsonb(b) ->> 'paused')::bool AS paused, (to_jsonb(b) ->> 'workers')::int8 AS workers,
+                       (to_jsonb(b) ->> 'rate')::float8 AS rate, to_jsonb(b) ->> 'throttle' AS throttle,
+                       (to_jsonb(b) ->> 'throttled_ms')::int8 AS throttled_ms
+                FROM \(unsafeRaw: PostgresIdentifier.quote(stateSchema)).backfills b
+                WHERE b.schema = \(schema) AND b.version = \(record.name) ORDER BY b.table_name
                 """)
             status.backfills = try rows.map {
-                MigrationStatus.Backfill(
+                var backfill = MigrationStatus.Backfill(
                     table: try $0.decode("table_name"), rowsDone: try $0.decode("rows_done"),
                     rowsEstimated: try $0.decode("rows_estimated", as: Int?.self), batches: try $0.decode("batches"),
                     status: try $0.decode("status"))
+                backfill.batchSize = try $0.decode("batch_size", as: Int?.self)
+                backfill.paused = try $0.decode("paused", as: Bool?.self)
+                backfill.updatedAt = try $0.decode("updated_at", as: Date?.self)
+                backfill.workers = try $0.decode("workers", as: Int?.self)
+                backfill.rate = try $0.decode("rate", as: Double?.self)
+                backfill.throttle = try $0.decode("throttle", as: String?.self)
+                backfill.throttledMs = try $0.decode("throttled_ms", as: Int?.self)
+                if backfill.status != "done", let rate = backfill.rate, rate > 0, let estimate = backfill.rowsEstimated {
+                    backfill.etaSeconds = Int((Double(max(estimate - backfill.rowsDone, 0)) / rate).rounded())
+                }
+                return backfill
             }
         }
         return status
@@ -248,11 +268,17 @@ public struct MigrationRunner: Sendable {
                 events(RunnerEvent("lock-acquired", "holding the migration lock of schema \(schema)"))
                 return
             }
+            if terminateOrphan, let orphan = try await OrphanedRunner.terminate(key: lockKey, on: session) {
+                events(RunnerEvent(
+                    "orphan-terminated",
+                    "terminated pid \(orphan.pid) (application \"\(orphan.applicationName)\", \(orphan.state)), an orphaned runner backend holding the migration lock"))
+                continue
+            }
             let holder = try await lockHolder(session)
             if !waitForLock {
                 throw MigrationError(
                     .busy, "another Slipway runner holds the migration lock of schema \"\(schema)\": \(holder)",
-                    hint: "wait for it to finish, or pass --wait")
+                    hint: "wait for it to finish, or pass --wait; if that runner was killed, `slipway resume --terminate-orphan` ends its backend")
             }
             if !reported {
                 events(RunnerEvent("lock-wait", "waiting for the migration lock held by \(holder)"))
@@ -675,8 +701,10 @@ public struct MigrationRunner: Sendable {
                     executor, summary: step.summary, statements: statements, accessExclusive: false, advance: advance,
                     origin: step.origin, target: target)
             case .backfill(let spec):
-                try await Backfill(spec: spec, version: record.name, stateSchema: stateSchema, lock: lock, events: events)
-                    .run(session)
+                try await Backfill(
+                    spec: spec, version: record.name, stateSchema: stateSchema, lock: lock, connection: connection,
+                    tuning: backfill, events: events
+                ).run(session)
                 try await session.query(advance)
             }
         } catch {
@@ -724,6 +752,16 @@ public struct MigrationStatus: Sendable, Codable {
         public var rowsEstimated: Int?
         public var batches: Int
         public var status: String
+        /// Live progress (state layout 4): current batch size, paused, last batch commit, workers, rows/s of
+        /// the running (or last) run, the current throttle reason, throttled time, estimated seconds left.
+        public var batchSize: Int? = nil
+        public var paused: Bool? = nil
+        public var updatedAt: Date? = nil
+        public var workers: Int? = nil
+        public var rate: Double? = nil
+        public var throttle: String? = nil
+        public var throttledMs: Int? = nil
+        public var etaSeconds: Int? = nil
     }
     public var schema: String
     public var stateSchemaExists: Bool

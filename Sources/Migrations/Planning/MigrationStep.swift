@@ -114,4 +114,11 @@ public struct BackfillSpec: Sendable, Codable, Hashable {
     /// Bounds of the adaptive batch size.
     public var minBatchSize: Int?
     public var maxBatchSize: Int?
+    /// The migration file's `backfill:` overrides of the run's settings (nil: the run's).
+    public var workers: Int? = nil
+    public var vacuumEveryBatches: Int? = nil
+    public var maxReplicaLagMs: Int? = nil
+
+    /// No key: the backfill walks the heap by ctid page ranges.
+    public var usesCtid: Bool { key.isEmpty }
 }

@@ -825,25 +825,22 @@ public struct VersionPlanner: Sendable {
                 .transaction(statements: ["DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(versionSchema)) CASCADE"], accessExclusive: false))]))
         for name in models.keys.sorted() {
             guard let model = models[name], model.needsBackfill, let info = tables[name] else { continue }
+            // Without a primary key or UNIQUE NOT NULL key the backfill walks the heap by ctid page ranges.
             let key = info.backfillKey
-            guard !key.isEmpty else {
-                throw MigrationError(
-                    .invalidMigration,
-                    "table \"\(name)\" has no primary key or UNIQUE NOT NULL key, which the backfill walks",
-                    origin: model.backfillOrigin, hint: "add a primary key first")
-            }
             let types = key.map { column in info.column(column)?.type ?? "text" }
             // The file's `backfill:` settings win over the run's.
             let settings = model.backfillSettings
             let size = settings?.batchSize ?? batchSize
             let target = settings?.targetBatchMs ?? targetBatchMs
             start.append(MigrationStep(
-                "backfill \(name) in batches of \(size)\(target > 0 ? " (adapting toward \(target) ms)" : "")",
+                "backfill \(name)\(key.isEmpty ? " by ctid page ranges (no key)" : "") in batches of \(size)\(target > 0 ? " (adapting toward \(target) ms)" : "")",
                 .backfill(BackfillSpec(
                     schema: schema, table: name, key: key, keyTypes: types, batchSize: size,
                     pauseMs: settings?.pauseBetweenBatchesMs ?? pauseMs, targetBatchMs: target,
                     minBatchSize: settings?.minBatchSize ?? min(minBatchSize, size),
-                    maxBatchSize: settings?.maxBatchSize ?? max(maxBatchSize, size))),
+                    maxBatchSize: settings?.maxBatchSize ?? max(maxBatchSize, size),
+                    workers: settings?.workers, vacuumEveryBatches: settings?.vacuumEveryBatches,
+                    maxReplicaLagMs: settings?.maxReplicaLagMs)),
                 origin: model.backfillOrigin))
         }
         start += validations

@@ -8,10 +8,16 @@ import PostgresClient
 /// committed with each batch), `audit_log` (every mutating command), `state_version`.
 ///
 /// Layout versions: 1 — versions, migrations, backfills; 2 — adds audit_log; 3 — live backfill control
-/// (`paused`, `requested_batch_size`, `target_batch_ms` on backfills).
+/// (`paused`, `requested_batch_size`, `target_batch_ms` on backfills); 4 — the production backfill:
+/// `relfilenode`, `max_page` (the ctid walk's bound and the file node it was taken from), `max_key` (the key
+/// walk's bound: the largest key at start), `workers`,
+/// `retries`, `throttled_ms`, `wal_start`, `rate`, `throttle` (live progress) on backfills, and
+/// `backfill_ranges` (one key or page range per parallel worker, each with its own cursor). Every upgrade is
+/// additive (`ADD COLUMN IF NOT EXISTS`, `CREATE TABLE IF NOT EXISTS`), so an older layout — even one with a
+/// backfill in flight — is upgraded in place by ``prepare(_:)``.
 public struct StateStore: Sendable {
     /// The newest layout this build knows.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     public var stateSchema: String
     public init(stateSchema: String = "slipway") { self.stateSchema = stateSchema }
@@ -106,6 +112,29 @@ public struct StateStore: Sendable {
                 ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS paused boolean NOT NULL DEFAULT false;
                 ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS requested_batch_size int;
                 ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS target_batch_ms int;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS relfilenode oid;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS max_page bigint;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS max_key text[];
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS workers int NOT NULL DEFAULT 1;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS retries bigint NOT NULL DEFAULT 0;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS throttled_ms bigint NOT NULL DEFAULT 0;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS wal_start pg_lsn;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS rate double precision;
+                ALTER TABLE \(q).backfills ADD COLUMN IF NOT EXISTS throttle text;
+                CREATE TABLE IF NOT EXISTS \(q).backfill_ranges (
+                    schema text NOT NULL,
+                    version text NOT NULL,
+                    table_name text NOT NULL,
+                    worker int NOT NULL,
+                    lower_bound text[],
+                    upper_bound text[],
+                    cursor text[],
+                    rows_done bigint NOT NULL DEFAULT 0,
+                    batches bigint NOT NULL DEFAULT 0,
+                    status text NOT NULL DEFAULT 'running',
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (schema, version, table_name, worker)
+                );
                 INSERT INTO \(q).state_version (version) VALUES (\(Self.currentVersion)) ON CONFLICT DO NOTHING;
                 """)
         }
@@ -245,5 +274,7 @@ public struct StateStore: Sendable {
             "DELETE FROM \(unsafeRaw: q).migrations WHERE schema = \(record.schema) AND version = \(record.name)")
         try await connection.query(
             "DELETE FROM \(unsafeRaw: q).backfills WHERE schema = \(record.schema) AND version = \(record.name)")
+        try await connection.query(
+            "DELETE FROM \(unsafeRaw: q).backfill_ranges WHERE schema = \(record.schema) AND version = \(record.name)")
     }
 }

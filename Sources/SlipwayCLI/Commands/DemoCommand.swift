@@ -48,6 +48,9 @@ struct DemoCommand: AsyncParsableCommand {
             try await demo.run { event in
                 if output.format == .json {
                     terminal.jsonLine(event)
+                } else if event.step.hasPrefix("backfill-") {
+                    // The backfill's progress bar (redrawn in place on a terminal) and its summary.
+                    terminal.render(RunnerEvent(event.step, event.message.trimmingCharacters(in: .whitespaces), figures: event.figures))
                 } else {
                     let timing = event.durationMs.map { terminal.dim(String(format: " (%.0f ms)", $0)) } ?? ""
                     terminal.line("  \(terminal.green("✓")) \(event.message)\(timing)")

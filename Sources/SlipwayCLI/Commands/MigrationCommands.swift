@@ -17,6 +17,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("batch-pause"), help: "Pause between backfill batches, in milliseconds (throttling).")
     var batchPauseMs: Int?
 
+    @Option(name: .customLong("workers"), help: "Parallel backfill workers over key ranges, each on its own connection (default: [backfill] workers, 1).")
+    var workers: Int?
+
     @Option(name: .customLong("lock-timeout"), help: "lock_timeout of each lock-taking statement, in milliseconds (default: [lock] lock_timeout, 2s).")
     var lockTimeoutMs: Int?
 
@@ -32,6 +35,7 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let batchPauseMs, batchPauseMs < 0 { throw ValidationError("--batch-pause must not be negative") }
+        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be between 1 and 64") }
         if let lockTimeoutMs, lockTimeoutMs < 1 { throw ValidationError("--lock-timeout must be at least 1 ms") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
     }
@@ -58,13 +62,18 @@ extension Terminal {
                 let width = 24
                 let filled = Int(fraction * Double(width))
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let workers = Int(event.figures["workers"] ?? "1") ?? 1
+                let throttle = event.figures["throttle"] ?? ""
                 let text = "    \(event.figures["table"] ?? "") \(bar) \(Int(fraction * 100))% \(done)/\(max(total, done)) rows"
-                    + " \(event.figures["rate"] ?? "?") rows/s batch \(event.figures["batch_size"] ?? "?") ETA \(event.figures["eta_s"] ?? "?")s"
+                    + " \(event.figures["rate"] ?? "?") rows/s batch \(event.figures["batch_size"] ?? "?")\(workers > 1 ? "×\(workers)" : "")"
+                    + " ETA \(event.figures["eta_s"] ?? "?")s" + (throttle.isEmpty ? "" : " throttled: \(throttle)")
                 FileHandleOutput.standardOutput.write("\r\u{1B}[2K" + text + (fraction >= 1 ? "\n" : ""))
             } else {
                 line("    \(dim(event.message))")
             }
-        case "backfill-resumed", "backfill-batch-size": line("    \(dim(event.message))")
+        case "backfill-resumed", "backfill-batch-size", "backfill-workers", "backfill-vacuum", "backfill-skipped", "backfill-rewrite":
+            line("    \(dim(event.message))")
+        case "backfill-throttled", "backfill-side-effects", "orphan-terminated": line("  \(yellow("…")) \(event.message)")
         case "backfill-paused": line("  \(yellow("paused")) \(event.message)")
         case "backfill-summary": line("  \(green("✓")) backfill summary: \(event.message)")
         case "phase": line(bold(event.message))
@@ -101,6 +110,11 @@ func makeRunner(settings: ResolvedSettings, run: RunOptions?, terminal: Terminal
     runner.targetBatchMs = run?.batchSize == nil ? ResolvedSettings.milliseconds(backfill.targetBatchTime) : 0
     runner.minBatchSize = backfill.minBatchSize
     runner.maxBatchSize = backfill.maxBatchSize
+    runner.backfill.workers = run?.workers ?? backfill.workers
+    runner.backfill.maxReplicaLagMs = ResolvedSettings.milliseconds(backfill.maxReplicaLag)
+    runner.backfill.maxReplicaLagBytes = backfill.maxReplicaLagBytes
+    runner.backfill.maxProbeLatencyMs = ResolvedSettings.milliseconds(backfill.maxProbeLatency)
+    runner.backfill.vacuumEveryBatches = backfill.vacuumEveryBatches
     return runner
 }
 
@@ -283,10 +297,18 @@ struct ResumeCommand: RunnerCommand {
         commandName: "resume",
         abstract: "Continue an interrupted start, backfill, complete or rollback from its recorded step.",
         discussion: """
+            A killed runner's backend can outlive it while still holding the migration lock (exit 7, "another
+            Slipway runner holds the migration lock"); --terminate-orphan ends that backend (only one whose
+            application name starts with "slipway") and continues.
+
             Example:
               slipway status     # shows "phase starting, step 4/7" after a crash
               slipway resume
+              slipway resume --terminate-orphan
             """)
+
+    @Flag(name: .customLong("terminate-orphan"), help: "Terminate a killed runner's backend that still holds the migration lock, then resume.")
+    var terminateOrphan = false
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var migrations: MigrationsOptions
@@ -294,7 +316,9 @@ struct ResumeCommand: RunnerCommand {
     @OptionGroup var output: OutputOptions
 
     func perform(_ runner: MigrationRunner, _ terminal: Terminal) async throws -> String? {
-        try await runner.resume().name
+        var runner = runner
+        runner.terminateOrphan = terminateOrphan
+        return try await runner.resume().name
     }
 }
 

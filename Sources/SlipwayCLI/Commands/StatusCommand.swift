@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Migrations
 import PostgresClient
@@ -72,6 +73,23 @@ struct StatusCommand: AsyncParsableCommand {
         return try await Drift.check(schema: settings.schema, connection: session, stateSchema: settings.stateSchema)
     }
 
+    /// One line of live backfill progress, as another terminal sees it while the runner works.
+    static func describe(_ backfill: MigrationStatus.Backfill) -> String {
+        let estimate = backfill.rowsEstimated.map { "/\(max($0, backfill.rowsDone))" } ?? ""
+        var parts = ["\(backfill.table): \(backfill.rowsDone)\(estimate) rows, \(backfill.batches) batches, \(backfill.status)"]
+        if backfill.status != "done" {
+            if backfill.paused == true { parts.append("paused") }
+            if let rate = backfill.rate { parts.append("\(Int(rate)) rows/s") }
+            if let size = backfill.batchSize { parts.append("batch \(size)" + ((backfill.workers ?? 1) > 1 ? " × \(backfill.workers ?? 1) workers" : "")) }
+            if let eta = backfill.etaSeconds { parts.append("ETA \(eta) s") }
+            if let throttle = backfill.throttle { parts.append("throttled: \(throttle)") }
+            if let updated = backfill.updatedAt { parts.append("last batch \(max(0, Int(Date().timeIntervalSince(updated)))) s ago") }
+        } else if let throttled = backfill.throttledMs, throttled > 0 {
+            parts.append(String(format: "throttled %.1f s", Double(throttled) / 1000))
+        }
+        return parts.joined(separator: ", ")
+    }
+
     private func printMigrations(_ status: MigrationStatus, _ terminal: Terminal) {
         if let current = status.current {
             let progress = "step \(current.step)/\(current.steps)"
@@ -88,8 +106,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         for backfill in status.backfills {
-            let estimate = backfill.rowsEstimated.map { "/\($0)" } ?? ""
-            terminal.line("\(terminal.bold("backfill"))      \(backfill.table): \(backfill.rowsDone)\(estimate) rows, \(backfill.batches) batches, \(backfill.status)")
+            terminal.line("\(terminal.bold("backfill"))      " + Self.describe(backfill))
         }
         terminal.line("\(terminal.bold("applied"))       \(status.applied.count) migration(s)")
         terminal.line("\(terminal.bold("pending"))       " + (status.pending.isEmpty ? "none" : status.pending.joined(separator: ", ")))

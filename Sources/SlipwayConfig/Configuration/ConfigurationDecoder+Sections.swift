@@ -148,6 +148,7 @@ extension ConfigurationDecoder {
         if let value = integer(table, "workers", prefix, minimum: 1) { settings.workers = value }
         if let value = duration(table, "pause_between_batches", prefix) { settings.pauseBetweenBatches = value }
         if let value = duration(table, "max_replica_lag", prefix, allowZero: false) { settings.maxReplicaLag = value }
+        if let value = integer(table, "max_replica_lag_bytes", prefix, minimum: 0) { settings.maxReplicaLagBytes = value }
         if let value = duration(table, "max_probe_latency", prefix, allowZero: false) { settings.maxProbeLatency = value }
         if let value = integer(table, "vacuum_every_batches", prefix, minimum: 0) { settings.vacuumEveryBatches = value }
         if !(settings.minBatchSize <= settings.batchSize && settings.batchSize <= settings.maxBatchSize) {

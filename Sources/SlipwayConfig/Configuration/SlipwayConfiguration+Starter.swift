@@ -42,6 +42,7 @@ extension SlipwayConfiguration {
     # workers = 1                           # concurrent batch workers
     # pause_between_batches = "0ms"         # sleep between batches
     # max_replica_lag = "10s"               # pause while a replica lags more than this
+    # max_replica_lag_bytes = 0             # also pause while a replica replays this many WAL bytes behind (0 = off)
     # max_probe_latency = "250ms"           # slow down while the latency probe is slower than this
     # vacuum_every_batches = 0              # VACUUM the table every N batches (0 = never)
 
