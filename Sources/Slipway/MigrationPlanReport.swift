@@ -56,6 +56,9 @@ public struct MigrationPlanReport: Sendable, Codable {
     /// Offline: tables, columns and constraints no earlier file creates (`orders`, `orders.status`); their
     /// types, keys and sizes only the live catalog knows.
     public var unknown: [String]? = nil
+    /// Per backfilled table (`schema.table`), the other row triggers that fire for every backfilled row (nil when
+    /// not read: offline plans).
+    public var backfillRowTriggers: [String: [BackfillSideEffects.RowTrigger]]? = nil
     /// What `--rehearse` observed on a schema-only copy (nil without `--rehearse`).
     public var rehearsal: RehearsalReport? = nil
 
@@ -122,7 +125,7 @@ public struct MigrationPlanReport: Sendable, Codable {
                 summary: step.summary, origin: step.origin, kind: kind, statements: statements, impact: impact,
                 estimatedRows: rows, tableBytes: table.flatMap { sizes[$0] }, estimatedSeconds: seconds)
         }
-        let start = plan.start.map(step)
+        var start = plan.start.map(step)
         let complete = plan.complete.map(step)
         let rollback = plan.rollbackSteps(startCursor: plan.start.count).map(step)
 
@@ -136,6 +139,14 @@ public struct MigrationPlanReport: Sendable, Codable {
                 findings.append(Finding(
                     severity: finding.severity.rawValue, rule: finding.ruleID, message: finding.message,
                     suggestion: finding.suggestion, origin: migrationStep.origin))
+            }
+        }
+        for index in start.indices where start[index].kind == "backfill" {
+            // Every row gets a new version: WAL of about the table's size (more with full-page writes after a
+            // checkpoint), and as much dead space for VACUUM.
+            if let bytes = start[index].tableBytes {
+                start[index].impact.notes.append(
+                    "writes about \(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .binary)) of WAL (a new version of every row; more with full-page writes) and leaves as many dead tuples for VACUUM")
             }
         }
         for planned in start where planned.kind == "backfill" {
@@ -166,6 +177,32 @@ public struct MigrationPlanReport: Sendable, Codable {
             report.source = "offline"
             report.appliedOffline = offline.applied
             report.unknown = offline.unknown
+        }
+        return report
+    }
+
+    /// The report with the row triggers each backfill fires (from ``MigrationRunner/backfillRowTriggers(of:)``):
+    /// a note on the backfill step, and a warning when a trigger sends NOTIFY or any other trigger fires, since
+    /// it runs once for every row of the table.
+    public func adding(backfillRowTriggers triggers: [String: [BackfillSideEffects.RowTrigger]]) -> MigrationPlanReport {
+        var report = self
+        report.backfillRowTriggers = triggers
+        for phase in report.phases.indices where report.phases[phase].name == "start" {
+            for index in report.phases[phase].steps.indices where report.phases[phase].steps[index].kind == "backfill" {
+                let step = report.phases[phase].steps[index]
+                guard let table = step.impact.locks.first?.relation, let fired = triggers[table] else { continue }
+                if fired.isEmpty {
+                    report.phases[phase].steps[index].impact.notes.append("no other row trigger fires for the backfilled rows")
+                    continue
+                }
+                let list = fired.map(\.description).joined(separator: "; ")
+                report.phases[phase].steps[index].impact.notes.append("fires for every backfilled row: \(list)")
+                report.findings.append(Finding(
+                    severity: "warning", rule: "plan-backfill-triggers",
+                    message: "\(step.summary): every backfilled row fires \(list)\(fired.contains(where: \.notifies) ? " — including NOTIFY, once per row" : "")",
+                    suggestion: "make the trigger skip rows where only Slipway's _slipway_needs_backfill column changes (a WHEN condition or UPDATE OF its columns), or accept the extra work",
+                    origin: step.origin))
+            }
         }
         return report
     }
@@ -292,6 +329,9 @@ public struct MigrationPlanReport: Sendable, Codable {
                 if step.impact.scans { notes.append("scan") }
                 if step.impact.updatesRows { notes.append("updates every row") }
                 if step.impact.catalogOnly { notes.append("catalog only") }
+                if step.kind == "backfill" {
+                    notes += step.impact.notes.map { $0.replacingOccurrences(of: "|", with: "\\|") }
+                }
                 lines.append(
                     "| \(index + 1) | \(step.summary.replacingOccurrences(of: "|", with: "\\|")) | \(locks.isEmpty ? "—" : locks) | \(step.estimatedRows.map(String.init) ?? "") | \(step.estimatedSeconds.map { String(format: "%.1f s", $0) } ?? "") | \(notes.joined(separator: ", ")) |")
             }

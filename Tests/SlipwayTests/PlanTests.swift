@@ -16,6 +16,31 @@ struct PlanTests {
         return (db, MigrationRunner(connection: db.app, migrationsDirectory: directory), app)
     }
 
+    @Test func theBackfillsSideEffectsAreInThePlan() async throws {
+        let (_, runner, app) = try await setUp("plan_side_effects", migration: Demo.sampleMigration)
+        try await app.unsafeExecuteRaw(
+            """
+            CREATE TABLE audit (at timestamptz DEFAULT now(), what text);
+            CREATE FUNCTION orders_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO audit (what) VALUES ('order ' || NEW.id); PERFORM pg_notify('orders', NEW.id::text); RETURN NEW; END $$;
+            CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION orders_audit();
+            CREATE TRIGGER orders_status_only AFTER UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION orders_audit();
+            """)
+        let (plan, tables, sizes) = try await runner.plan()
+        let report = MigrationPlanReport.make(plan: plan, tables: tables, sizes: sizes, lint: LintConfiguration())
+            .adding(backfillRowTriggers: try await runner.backfillRowTriggers(of: plan))
+        // The trigger on every update fires per backfilled row; the one on `status` only does not.
+        #expect(report.backfillRowTriggers?["public.orders"]?.map(\.name) == ["orders_audit"])
+        let backfill = try #require(report.phases.first { $0.name == "start" }?.steps.first { $0.kind == "backfill" })
+        #expect(backfill.impact.notes.contains { $0.contains("fires for every backfilled row: orders_audit (after, public.orders_audit, sends NOTIFY)") })
+        #expect(backfill.impact.notes.contains { $0.contains("of WAL") })
+        let finding = try #require(report.findings.first { $0.rule == "plan-backfill-triggers" })
+        #expect(finding.severity == "warning" && finding.message.contains("including NOTIFY"))
+        #expect(report.fails(at: "warning"))
+        #expect(report.renderText().contains("orders_audit"))
+        #expect(report.renderMarkdown().contains("orders_audit"))
+    }
+
     @Test func thePlanShowsEveryStepWithItsLockAndEstimates() async throws {
         let (_, runner, _) = try await setUp("plan_steps", migration: Demo.sampleMigration)
         let (plan, tables, sizes) = try await runner.plan()

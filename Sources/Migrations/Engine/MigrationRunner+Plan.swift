@@ -63,6 +63,27 @@ extension MigrationRunner {
     }
 }
 
+extension MigrationRunner {
+    /// For every table a plan backfills, the other row triggers that fire for each backfilled row (audit,
+    /// `updated_at`, NOTIFY…), read from the live catalog in a read-only session.
+    /// - Throws: ``PostgresError`` when the catalog cannot be read.
+    public func backfillRowTriggers(of plan: VersionPlan) async throws -> [String: [BackfillSideEffects.RowTrigger]] {
+        let tables = plan.start.compactMap { step -> BackfillSpec? in
+            if case .backfill(let spec) = step.action { return spec } else { return nil }
+        }
+        guard !tables.isEmpty else { return [:] }
+        let session = try await PostgresConnection.connect(connection.with("application_name", "slipway plan"))
+        defer { Task { await session.close() } }
+        try await session.unsafeExecuteRaw("SET default_transaction_read_only = on")
+        var result: [String: [BackfillSideEffects.RowTrigger]] = [:]
+        for spec in tables {
+            result["\(spec.schema).\(spec.table)"] = try await BackfillSideEffects.rowTriggers(
+                schema: spec.schema, table: spec.table, on: session)
+        }
+        return result
+    }
+}
+
 /// A plan made from the migration files alone (`slipway plan --offline`).
 public struct OfflinePlanResult: Sendable {
     public var plan: VersionPlan

@@ -136,8 +136,10 @@ public struct StepImpact: Sendable, Codable, Hashable {
         case .backfill(let spec):
             impact.locks.append(mode("ROW EXCLUSIVE", "\(spec.schema).\(spec.table)"))
             impact.updatesRows = true
+            let walk = spec.usesCtid ? "by ctid page ranges (no key)" : "by (\(spec.key.joined(separator: ", ")))"
+            let workers = (spec.workers ?? 1) > 1 ? ", \(spec.workers ?? 1) workers" : ""
             impact.notes.append(
-                "batches of \(spec.batchSize) rows by (\(spec.key.joined(separator: ", "))); each batch one short transaction with row locks only")
+                "batches of \(spec.batchSize) rows \(walk)\(workers); each batch one short transaction with row locks only")
         }
         return impact
     }

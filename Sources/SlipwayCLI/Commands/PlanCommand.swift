@@ -89,6 +89,7 @@ struct PlanCommand: AsyncParsableCommand {
                 let sizes: [String: Int]
                 (plan, tables, sizes) = try await runner.plan(files: files)
                 report = MigrationPlanReport.make(plan: plan, tables: tables, sizes: sizes, lint: lint)
+                    .adding(backfillRowTriggers: try await runner.backfillRowTriggers(of: plan))
             }
             if rehearse {
                 let shadow = shadowURL ?? settings.configuration.plan.shadowURL
