@@ -301,8 +301,13 @@ struct PlanRehearsalTests {
             let session = try await PostgresConnection.connect(fixture.db.app)
             var writes = 0
             while !Task.isCancelled {
-                try await session.unsafeExecuteRaw(
-                    "INSERT INTO orders (customer_id, status) VALUES (1, 'paid'); UPDATE orders SET total_cents = total_cents + 1 WHERE id = 1")
+                do {
+                    try await session.unsafeExecuteRaw(
+                        "INSERT INTO orders (customer_id, status) VALUES (1, 'paid'); UPDATE orders SET total_cents = total_cents + 1 WHERE id = 1")
+                } catch {
+                    if Task.isCancelled { break }  // the cancel at the end interrupts the statement in flight
+                    throw error
+                }
                 writes += 1
             }
             await session.close()
@@ -312,8 +317,14 @@ struct PlanRehearsalTests {
             let session = try await PostgresConnection.connect(fixture.db.admin)
             var modes: [String] = []
             while !Task.isCancelled {
-                let rows = try await session.query(
-                    "SELECT l.mode FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'slipway plan' AND l.locktype = 'relation'")
+                let rows: PostgresResult
+                do {
+                    rows = try await session.query(
+                        "SELECT l.mode FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'slipway plan' AND l.locktype = 'relation'")
+                } catch {
+                    if Task.isCancelled { break }
+                    throw error
+                }
                 modes += try rows.map { try $0.decode("mode", as: String.self) }
             }
             await session.close()

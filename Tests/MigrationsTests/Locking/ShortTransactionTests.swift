@@ -120,8 +120,10 @@ struct ShortTransactionTests {
         #expect(log.count("lock_timeout") == 3)
         #expect(log.count("retrying") == 2)
         for event in log.events {
-            // Generous slack: the 2-core CI machine is busy with the rest of the suite.
-            if case .lockTimeout(_, let waited, _) = event { #expect(waited < lockTimeout + .seconds(5)) }
+            // The server enforces lock_timeout (each attempt ends in 55P03, counted above); the client-side time
+            // adds scheduling delays, which reach seconds while the rest of the suite starts throwaway clusters
+            // on a 2-core machine — so this only catches an attempt that waited far beyond its timeout.
+            if case .lockTimeout(_, let waited, _) = event { #expect(waited < lockTimeout + .seconds(12)) }
         }
         // Nothing was applied: not the first statement, not the second.
         #expect(try await LockFixtures.text(connection, "SELECT to_regclass('public.side_effect')::text") == nil)
@@ -152,8 +154,8 @@ struct ShortTransactionTests {
         #expect(error.attempts >= 1 && error.attempts <= 5)  // a busy machine may fit only one attempt into the second
         // No attempt starts after the deadline; the last one may run into it by up to one lock timeout (plus
         // scheduling slack on a busy 2-core machine). With 1000 attempts allowed, only the deadline stops it.
-        #expect(error.elapsed < .seconds(1) + policy.lockTimeout + .seconds(4))
-        #expect(took < .seconds(8))
+        #expect(error.elapsed < .seconds(1) + policy.lockTimeout + .seconds(12))
+        #expect(took < .seconds(20))
         #expect(error.description.contains("(retry deadline reached)"))
         try await blocker.unsafeExecuteRaw("ROLLBACK")
         await executor.close()
