@@ -23,12 +23,17 @@ struct BackfillTarget: ParsableArguments {
     @Option(help: "Only this table (default: every unfinished backfill of the current version).")
     var table: String?
 
+    @OptionGroup var audit: AuditOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    func control() throws -> BackfillControl {
+    /// Runs `body` with the backfill control and records the command in the audit log.
+    func recorded(_ command: String, _ body: (BackfillControl) async throws -> Void) async throws {
         let settings = try ResolvedSettings.resolve(connection: connection)
-        return BackfillControl(connection: settings.connection, schema: settings.schema, stateSchema: settings.stateSchema)
+        try await audited(command, settings: settings, audit: audit) {
+            try await body(BackfillControl(connection: settings.connection, schema: settings.schema, stateSchema: settings.stateSchema))
+            return nil
+        }
     }
 
     func report(_ tables: [String], _ what: String) {
@@ -45,7 +50,9 @@ struct BackfillPause: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause the backfill after the batch in flight.")
     @OptionGroup var target: BackfillTarget
     func run() async throws {
-        try await target.output.terminal.reporting { target.report(try await target.control().setPaused(true, table: target.table), "paused") }
+        try await target.output.terminal.reporting {
+            try await target.recorded("backfill pause") { target.report(try await $0.setPaused(true, table: target.table), "paused") }
+        }
     }
 }
 
@@ -53,7 +60,9 @@ struct BackfillResume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused backfill.")
     @OptionGroup var target: BackfillTarget
     func run() async throws {
-        try await target.output.terminal.reporting { target.report(try await target.control().setPaused(false, table: target.table), "resumed") }
+        try await target.output.terminal.reporting {
+            try await target.recorded("backfill resume") { target.report(try await $0.setPaused(false, table: target.table), "resumed") }
+        }
     }
 }
 
@@ -70,8 +79,10 @@ struct BackfillSet: AsyncParsableCommand {
 
     func run() async throws {
         try await target.output.terminal.reporting {
-            let tables = try await target.control().setBatchSize(adaptive ? nil : batchSize, table: target.table)
-            target.report(tables, adaptive ? "adaptive batch size" : "batch size \(batchSize ?? 0)")
+            try await target.recorded("backfill set") { control in
+                let tables = try await control.setBatchSize(adaptive ? nil : batchSize, table: target.table)
+                target.report(tables, adaptive ? "adaptive batch size" : "batch size \(batchSize ?? 0)")
+            }
         }
     }
 }
