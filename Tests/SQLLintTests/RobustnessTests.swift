@@ -33,6 +33,23 @@ struct RobustnessTests {
     }
 
     /// Every prefix of a realistic migration lints without trapping (unterminated constructs become syntax errors).
+    /// Inputs libFuzzer found (Fuzzing/run.sh) or that take the same paths: a bracket opened and never closed
+    /// at the end of a statement used to index past its tokens and trap.
+    @Test(arguments: [
+        "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid(",
+        "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_r+ndom_uuid(CREATE TABLE users (i  h",
+        "ALTER TABLE users ADD COLUMN c numeric(10",
+        "ALTER TABLE users ADD COLUMN c int[",
+        "ALTER TABLE users ADD COLUMN c int CHECK (c > 0",
+        "CREATE TABLE t (c int DEFAULT f(",
+        "VACUUM (",
+        "CLUSTER t USING (",
+    ])
+    func unclosedBracketsNeverTrap(_ sql: String) {
+        let result = SQLLinter().lint(sql, file: "fuzz.sql")
+        #expect(result.findings.allSatisfy { $0.position.line >= 1 })
+    }
+
     @Test func everyPrefixOfAMigrationLints() {
         let sql = """
             SET lock_timeout = '5s';

@@ -62,9 +62,9 @@ struct ColumnDefinition {
                 i += 1
             } else if token.kind == .leftParen {
                 typeHasModifier = true
-                i = tokens.matchingClose(i, end: end) + 1
+                i = min(tokens.matchingClose(i, end: end) + 1, end)
             } else if token.kind == .leftBracket {
-                i = tokens.matchingClose(i, end: end) + 1
+                i = min(tokens.matchingClose(i, end: end) + 1, end)
             } else if token.kind == .dot {
                 words.removeAll()  // schema-qualified type: keep the last component
                 i += 1
@@ -86,7 +86,7 @@ struct ColumnDefinition {
                 var j = i + 1
                 while j < end {
                     if tokens.isKind(j, .leftParen) || tokens.isKind(j, .leftBracket) {
-                        j = tokens.matchingClose(j, end: end) + 1
+                        j = min(tokens.matchingClose(j, end: end) + 1, end)
                         continue
                     }
                     if let w = tokens.word(j), Self.constraintKeywords.contains(w), w != "null" { break }

@@ -106,7 +106,7 @@ extension StatementAnalyzer {
     /// `CLUSTER [ ( options ) ] [ table [ USING index ] ]` or the old `CLUSTER index ON table`.
     mutating func analyzeCluster() {
         var i = 1
-        if tokens.isKind(i, .leftParen) { i = tokens.matchingClose(i, end: tokens.count) + 1 }
+        if tokens.isKind(i, .leftParen) { i = min(tokens.matchingClose(i, end: tokens.count) + 1, tokens.count) }
         if tokens.isWord(i, "verbose") { i += 1 }
         if let (name, next) = tokens.name(at: i) {
             var table = name

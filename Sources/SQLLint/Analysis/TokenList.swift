@@ -53,6 +53,7 @@ struct TokenList {
     }
 
     /// Index of the matching close paren/bracket for the open one at `index` (or `end` when unbalanced).
+    /// (`end` when the bracket is never closed: callers that step past the close must clamp to `end`.)
     func matchingClose(_ index: Int, end: Int) -> Int {
         var depth = 0
         var i = index
