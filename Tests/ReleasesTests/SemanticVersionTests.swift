@@ -31,7 +31,7 @@ struct SemanticVersionTests {
         ("1.2.3----R-S.12.9.1--.12+meta", 1, 2, 3, ["---R-S", "12", "9", "1--", "12"], ["meta"]),
         ("1.2.3----RC-SNAPSHOT.12.9.1--.12", 1, 2, 3, ["---RC-SNAPSHOT", "12", "9", "1--", "12"], []),
         ("1.0.0+0.build.1-rc.10000aaa-kk-0.1", 1, 0, 0, [], ["0", "build", "1-rc", "10000aaa-kk-0", "1"]),
-        ("18446744073709551615.0.0", 18_446_744_073_709_551_615, 0, 0, [], []),
+        ("9223372036854775806.0.0", 9_223_372_036_854_775_806, 0, 0, [], []),
         ("1.0.0-0A.is.legal", 1, 0, 0, ["0A", "is", "legal"], []),
         ("1.0.0-0", 1, 0, 0, ["0"], []),
         ("1.0.0+001", 1, 0, 0, [], ["001"]),
@@ -56,6 +56,8 @@ struct SemanticVersionTests {
         "01.1.1", "1.01.1", "1.1.01", "1.2.3.DEV", "1.2-SNAPSHOT", "1.2.31.2.3----RC-SNAPSHOT.12.09.1--..12+788",
         "1.2-RC-SNAPSHOT", "-1.0.3-gamma+b7718", "+justmeta", "9.8.7+meta+meta", "9.8.7-whatever+meta+meta",
         "1.0.0-01", "1.0.0-rc.01", "v1.2.3", " 1.2.3", "1.2.3 ", "1.2.3-ü", "1.2.3+ü", "18446744073709551616.0.0",
+        // Larger than SemanticVersion.largestNumber, so that a bump can never overflow (found by Fuzzing/run.sh).
+        "18446744073709551615.0.0", "9223372036854775807.0.0", "1.9223372036854775807.0",
         "1..3", "a.b.c",
     ]
 
@@ -114,6 +116,13 @@ struct SemanticVersionTests {
     @Test("bumps", arguments: bumps)
     func bumpsVersion(_ row: (String, BumpLevel, Bool, String)) throws {
         #expect(try SemanticVersion(parsing: row.0).bumped(row.1, majorOnZero: row.2).description == row.3)
+    }
+
+    @Test func theLargestVersionStillBumps() throws {
+        let largest = try SemanticVersion(parsing: "\(SemanticVersion.largestNumber).\(SemanticVersion.largestNumber).\(SemanticVersion.largestNumber)")
+        #expect(largest.bumped(.patch).patch == SemanticVersion.largestNumber + 1)
+        #expect(largest.bumped(.major).major == SemanticVersion.largestNumber + 1)
+        #expect(throws: ReleaseError.self) { try SemanticVersion(parsing: "9223372036854775807.0.0") }
     }
 
     @Test func codableRoundTrip() throws {

@@ -76,11 +76,17 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
                 throw fail("\(name) version '\(part)' is not a number")
             }
             guard part.count == 1 || !part.hasPrefix("0") else { throw fail("\(name) version '\(part)' has a leading zero") }
-            guard let value = UInt64(part) else { throw fail("\(name) version '\(part)' is too large") }
+            guard let value = UInt64(part), value <= Self.largestNumber else {
+                throw fail("\(name) version '\(part)' is too large (at most \(Self.largestNumber))")
+            }
             numbers.append(value)
         }
         self.init(numbers[0], numbers[1], numbers[2], prerelease: prerelease, build: build)
     }
+
+    /// The largest number MAJOR, MINOR or PATCH may have: 2^63 − 2, so that bumping it never overflows (npm's
+    /// semver stops at 2^53 − 1). Numeric pre-release identifiers have no limit (they compare as digit strings).
+    public static let largestNumber = UInt64(Int64.max) - 1
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {

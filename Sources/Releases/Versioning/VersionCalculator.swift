@@ -88,7 +88,8 @@ public struct VersionCalculator: Sendable {
             for tag in tags where tag.version.finalVersion == target && tag.version.prerelease.count == 2
                 && tag.version.prerelease[0] == prerelease
             {
-                if let number = UInt64(tag.version.prerelease[1]) { highest = max(highest, number) }
+                // A counter too large to increment (beyond 2^64 − 2) is not one Slipway could have written.
+                if let number = UInt64(tag.version.prerelease[1]), number < .max { highest = max(highest, number) }
             }
             target = SemanticVersion(target.major, target.minor, target.patch, prerelease: [prerelease, String(highest + 1)])
         }
