@@ -30,7 +30,12 @@ struct BackfillControlTests {
         let control = BackfillControl(connection: fixture.db.app)
         let paused = try await control.setPaused(true)
         #expect(paused == ["orders"])
-        try await Task.sleep(for: .milliseconds(400))  // the batch in flight finishes
+        // The runner pauses after the batch in flight: wait until it says so (a busy machine can take a while).
+        for _ in 0..<400 where !fixture.events.all.contains(where: { $0.kind == "backfill-paused" }) {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(fixture.events.all.contains { $0.kind == "backfill-paused" })
+        try await Task.sleep(for: .milliseconds(100))
         let atPause = try await rowsDone()
         try await Task.sleep(for: .milliseconds(600))
         #expect(try await rowsDone() == atPause, "the backfill kept going while paused")
