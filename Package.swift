@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
         .library(name: "Backups", targets: ["Backups"]),
+        .library(name: "MigrationFormat", targets: ["MigrationFormat"]),
+        .library(name: "SQLLint", targets: ["SQLLint"]),
+        .library(name: "Releases", targets: ["Releases"]),
         .executable(name: "slipway", targets: ["SlipwayCLI"]),
     ],
     dependencies: [
