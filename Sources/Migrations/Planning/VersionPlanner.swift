@@ -974,11 +974,22 @@ public struct VersionPlanner: Sendable {
         for constraint in op.constraints {
             let columns = constraint.columns.map(PostgresIdentifier.quote).joined(separator: ", ")
             var definition = "CONSTRAINT \(PostgresIdentifier.quote(constraint.name)) "
+            /// `INCLUDE (…) WITH (…) USING INDEX TABLESPACE …` of unique, primary key and exclusion constraints.
+            func indexParameters() -> String {
+                guard let parameters = constraint.indexParameters else { return "" }
+                var text = ""
+                if !parameters.includeColumns.isEmpty {
+                    text += " INCLUDE (\(parameters.includeColumns.map(PostgresIdentifier.quote).joined(separator: ", ")))"
+                }
+                if let storage = parameters.storageParameters { text += " WITH (\(storage))" }
+                if let tablespace = parameters.tablespace { text += " USING INDEX TABLESPACE \(PostgresIdentifier.quote(tablespace))" }
+                return text
+            }
             switch constraint.type {
             case .unique:
-                definition += "UNIQUE\(constraint.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") (\(columns))"
+                definition += "UNIQUE\(constraint.nullsNotDistinct ? " NULLS NOT DISTINCT" : "") (\(columns))\(indexParameters())"
             case .primaryKey:
-                definition += "PRIMARY KEY (\(columns))"
+                definition += "PRIMARY KEY (\(columns))\(indexParameters())"
             case .check:
                 guard let check = constraint.check else { throw fail("check constraint \"\(constraint.name)\" needs `check`", nil) }
                 definition += "CHECK (\(check))\(constraint.noInherit ? " NO INHERIT" : "")"
@@ -987,10 +998,25 @@ public struct VersionPlanner: Sendable {
                     throw fail("foreign key \"\(constraint.name)\" needs `references`", nil)
                 }
                 definition += "FOREIGN KEY (\(columns)) REFERENCES \(PostgresIdentifier.qualified(schema, references.table)) (\(references.columns.map(PostgresIdentifier.quote).joined(separator: ", ")))"
-                if let onDelete = references.onDelete { definition += " ON DELETE \(onDelete.rawValue)" }
+                if let match = references.matchType {
+                    if match == .partial { throw fail("MATCH PARTIAL is not implemented by PostgreSQL", nil) }
+                    definition += " MATCH \(match.rawValue)"
+                }
+                if let onDelete = references.onDelete {
+                    definition += " ON DELETE \(onDelete.rawValue)"
+                    if !references.onDeleteSetColumns.isEmpty {
+                        definition += " (\(references.onDeleteSetColumns.map(PostgresIdentifier.quote).joined(separator: ", ")))"
+                    }
+                }
                 if let onUpdate = references.onUpdate { definition += " ON UPDATE \(onUpdate.rawValue)" }
-            default:
-                throw fail("table constraints of type `\(constraint.type.rawValue)` are not supported by this build yet", nil)
+            case .exclude:
+                guard let exclude = constraint.exclude, let elements = exclude.elements, !elements.isEmpty else {
+                    throw fail("exclusion constraint \"\(constraint.name)\" needs `exclude.elements` (e.g. `room WITH =, during WITH &&`)", nil)
+                }
+                definition += "EXCLUDE"
+                if let method = exclude.indexMethod { definition += " USING \(method)" }
+                definition += " (\(elements))\(indexParameters())"
+                if let predicate = exclude.predicate { definition += " WHERE (\(predicate))" }
             }
             if constraint.deferrable { definition += " DEFERRABLE" }
             if constraint.initiallyDeferred { definition += " INITIALLY DEFERRED" }
