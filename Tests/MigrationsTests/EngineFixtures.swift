@@ -38,10 +38,16 @@ struct EngineFixture {
     }
 
     /// `pg_dump --schema-only` (without Slipway's own state schema), normalised (comments, SET lines and blank lines removed), grants included.
-    func schemaDump() async throws -> String {
+    func schemaDump() async throws -> String { try await dump(["--exclude-schema=slipway"]) }
+
+    /// `pg_dump --schema-only --schema=public`, normalised like ``schemaDump()``: the tables as plain DDL would
+    /// leave them, without the version schemas.
+    func publicDump() async throws -> String { try await dump(["--schema=public"]) }
+
+    private func dump(_ selection: [String]) async throws -> String {
         let binaries = try PostgresBinaries.locate()
         let output = try await ChildProcess.capture(
-            [binaries.path("pg_dump"), "--schema-only", "--no-owner", "--exclude-schema=slipway", "--dbname", db.admin.connectionStringWithOverrides])
+            [binaries.path("pg_dump"), "--schema-only", "--no-owner"] + selection + ["--dbname", db.admin.connectionStringWithOverrides])
         #expect(output.status == 0, "pg_dump failed: \(output.stderr)")
         return output.stdout.split(separator: "\n").filter { line in
             !line.hasPrefix("--") && !line.hasPrefix("SET ") && !line.hasPrefix("\\restrict") && !line.hasPrefix("\\unrestrict") && !line.hasPrefix("SELECT pg_catalog.set_config")

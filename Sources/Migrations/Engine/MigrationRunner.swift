@@ -393,6 +393,22 @@ public struct MigrationRunner: Sendable {
         return try await runStart(record, session: session)
     }
 
+    /// Runs `existsQuery` (a `SELECT EXISTS (…)::text`) in a read-only transaction under `lock_timeout` and
+    /// rolls it back: the pre-DDL probes for rows that would fail a validation or a build. Reads take ACCESS
+    /// SHARE, so writes continue.
+    private func rowExists(_ existsQuery: String, origin: String, session: PostgresConnection) async throws -> Bool {
+        do {
+            try await session.unsafeExecuteRaw("BEGIN")
+            let rows = try await session.unsafeExecuteRaw(
+                "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(existsQuery)", origin: origin)
+            try await session.unsafeExecuteRaw("ROLLBACK")
+            return (rows.last?.first?.values.first ?? nil) == "true"
+        } catch {
+            _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Checks every `up` against the current schema before any DDL (errors), and every `down` (warnings,
     /// errors with `strict`).
     private func checkExpressions(_ files: [MigrationFile], tables: [String: TableInfo], session: PostgresConnection) async throws {
@@ -437,19 +453,7 @@ public struct MigrationRunner: Sendable {
                     let column = tables[op.table]?.column(op.column), !column.notNull, !afterRawSQL
                 {
                     let source = PostgresIdentifier.qualified(schema, op.table)
-                    let hasNulls: String?
-                    do {
-                        try await session.unsafeExecuteRaw("BEGIN")
-                        let rows = try await session.unsafeExecuteRaw(
-                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT EXISTS (SELECT 1 FROM \(source) WHERE \(PostgresIdentifier.quote(op.column)) IS NULL)::text",
-                            origin: origin)
-                        try await session.unsafeExecuteRaw("ROLLBACK")
-                        hasNulls = rows.last?.first?.values.first ?? nil
-                    } catch {
-                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
-                        throw error
-                    }
-                    if hasNulls == "true" {
+                    if try await rowExists("SELECT EXISTS (SELECT 1 FROM \(source) WHERE \(PostgresIdentifier.quote(op.column)) IS NULL)::text", origin: origin, session: session) {
                         throw MigrationError(
                             .invalidMigration, "column \"\(op.column)\" of \"\(op.table)\" has NULL values, so it cannot become NOT NULL",
                             origin: origin,
@@ -462,21 +466,16 @@ public struct MigrationRunner: Sendable {
                     let info = tables[op.table], op.columns.allSatisfy({ info.column($0) != nil }), !afterRawSQL
                 {
                     let source = PostgresIdentifier.qualified(schema, op.table)
-                    let violates: String?
+                    let violates: Bool
                     do {
-                        try await session.unsafeExecuteRaw("BEGIN")
-                        let rows = try await session.unsafeExecuteRaw(
-                            "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT EXISTS (SELECT 1 FROM \(source) WHERE NOT (\(check)))::text",
-                            origin: origin)
-                        try await session.unsafeExecuteRaw("ROLLBACK")
-                        violates = rows.last?.first?.values.first ?? nil
+                        violates = try await rowExists(
+                            "SELECT EXISTS (SELECT 1 FROM \(source) WHERE NOT (\(check)))::text", origin: origin, session: session)
                     } catch let error as PostgresError {
-                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
                         throw MigrationError(
                             .invalidMigration, "check \"\(op.name)\" does not work on \(op.table): \(error.message)", origin: origin,
                             hint: error.serverError?.hint, underlying: error.detailedDescription)
                     }
-                    if violates == "true" {
+                    if violates {
                         throw MigrationError(
                             .invalidMigration, "rows of \"\(op.table)\" violate check \"\(op.name)\"", origin: origin,
                             hint: "fix them first (a raw `sql` migration); `up` that rewrites values is not supported by this build yet")
@@ -488,17 +487,7 @@ public struct MigrationRunner: Sendable {
                 {
                     let anyNull = op.columns.map { "\(PostgresIdentifier.quote($0)) IS NULL" }.joined(separator: " OR ")
                     let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) WHERE \(anyNull))::text"
-                    let nulls: String?
-                    do {
-                        try await session.unsafeExecuteRaw("BEGIN")
-                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
-                        try await session.unsafeExecuteRaw("ROLLBACK")
-                        nulls = rows.last?.first?.values.first ?? nil
-                    } catch {
-                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
-                        throw error
-                    }
-                    if nulls == "true" {
+                    if try await rowExists(sql, origin: origin, session: session) {
                         throw MigrationError(
                             .invalidMigration, "rows of \"\(op.table)\" have NULL in (\(op.columns.joined(separator: ", "))), so \"\(op.name)\" cannot be their primary key",
                             origin: origin, hint: "fix them first (a raw `sql` migration)")
@@ -512,17 +501,7 @@ public struct MigrationRunner: Sendable {
                     let columns = op.columns.map(PostgresIdentifier.quote).joined(separator: ", ")
                     let notNull = op.columns.map { "\(PostgresIdentifier.quote($0)) IS NOT NULL" }.joined(separator: " AND ")
                     let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) WHERE \(notNull) GROUP BY \(columns) HAVING count(*) > 1)::text"
-                    let duplicates: String?
-                    do {
-                        try await session.unsafeExecuteRaw("BEGIN")
-                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
-                        try await session.unsafeExecuteRaw("ROLLBACK")
-                        duplicates = rows.last?.first?.values.first ?? nil
-                    } catch {
-                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
-                        throw error
-                    }
-                    if duplicates == "true" {
+                    if try await rowExists(sql, origin: origin, session: session) {
                         throw MigrationError(
                             .invalidMigration, "rows of \"\(op.table)\" have duplicate (\(op.columns.joined(separator: ", "))), so \"\(op.name)\" cannot be unique",
                             origin: origin, hint: "fix them first (a raw `sql` migration)")
@@ -538,17 +517,7 @@ public struct MigrationRunner: Sendable {
                     let match = zip(op.columns, references.columns)
                         .map { "r.\(PostgresIdentifier.quote($1)) = t.\(PostgresIdentifier.quote($0))" }.joined(separator: " AND ")
                     let sql = "SELECT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, op.table)) t WHERE \(notNull) AND NOT EXISTS (SELECT 1 FROM \(PostgresIdentifier.qualified(schema, references.table)) r WHERE \(match)))::text"
-                    let orphans: String?
-                    do {
-                        try await session.unsafeExecuteRaw("BEGIN")
-                        let rows = try await session.unsafeExecuteRaw("SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; \(sql)", origin: origin)
-                        try await session.unsafeExecuteRaw("ROLLBACK")
-                        orphans = rows.last?.first?.values.first ?? nil
-                    } catch {
-                        _ = try? await session.unsafeExecuteRaw("ROLLBACK")
-                        throw error
-                    }
-                    if orphans == "true" {
+                    if try await rowExists(sql, origin: origin, session: session) {
                         throw MigrationError(
                             .invalidMigration,
                             "rows of \"\(op.table)\" reference no row of \"\(references.table)\", so foreign key \"\(op.name)\" cannot be validated",

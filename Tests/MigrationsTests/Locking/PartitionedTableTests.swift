@@ -267,17 +267,3 @@ struct PartitionedTableTests {
     }
 }
 }
-
-extension EngineFixture {
-    /// `pg_dump --schema-only --schema=public`, normalised like ``schemaDump()``.
-    func publicDump() async throws -> String {
-        let binaries = try PostgresBinaries.locate()
-        let output = try await ChildProcess.capture(
-            [binaries.path("pg_dump"), "--schema-only", "--no-owner", "--schema=public", "--dbname", db.admin.connectionStringWithOverrides])
-        #expect(output.status == 0, "pg_dump failed: \(output.stderr)")
-        return output.stdout.split(separator: "\n").filter { line in
-            !line.hasPrefix("--") && !line.hasPrefix("SET ") && !line.hasPrefix("\\restrict") && !line.hasPrefix("\\unrestrict")
-                && !line.hasPrefix("SELECT pg_catalog.set_config") && !line.trimmingCharacters(in: .whitespaces).isEmpty
-        }.joined(separator: "\n")
-    }
-}
