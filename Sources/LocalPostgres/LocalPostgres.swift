@@ -61,11 +61,13 @@ public final class LocalPostgres: Sendable {
         self.controlDescriptor = controlDescriptor
     }
 
-    /// The superuser's connection to `database` over the private socket.
+    /// The superuser's connection to `database` over the private socket. Connecting may wait up to 60 s: a
+    /// throwaway cluster shares the machine with whatever else runs (tests start many sessions at once on a
+    /// loaded 2-core machine), and a slow local backend start is not a reason to fail.
     public func connection(database: String = "postgres", user: String? = nil) -> ConnectionConfiguration {
         ConnectionConfiguration(
             "host=\(socketDirectory) port=\(port) dbname=\(database) user=\(user ?? superuser)",
-            overrides: [:])
+            overrides: ["connect_timeout": "60"])
     }
 
     /// Initialises and starts a new cluster.

@@ -66,7 +66,7 @@ public actor PostgresConnection {
     private func open() throws {
         var keywords: [String] = []
         var values: [String] = []
-        if ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil {
+        if ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil, configuration.overrides["connect_timeout"] == nil {
             keywords.append("connect_timeout")
             values.append("10")
         }

@@ -94,6 +94,9 @@ public struct VersionPlanner: Sendable {
         var touchedTables: Set<String> = []
         var droppedIndexes: Set<String> = []
         var renamedConstraints: Set<String> = []
+        /// `table.constraint` (catalog names) of constraints this version drops at complete: a foreign key dropped
+        /// earlier in the version no longer stops a drop_table of the table it references.
+        var droppedConstraints: Set<String> = []
         var completeTableRenames: [MigrationStep] = []
         var completeTableDrops: [MigrationStep] = []
 
@@ -147,6 +150,7 @@ public struct VersionPlanner: Sendable {
                         warnings.append("\(origin): `up`/`down` are not used: constraint \"\(name)\" holds for every writer until complete drops it")
                     }
                     renamedConstraints.insert("\(tableName).\(name)")
+                    droppedConstraints.insert("\(info.name).\(name)")
                     touchedTables.insert(tableName)
                     completeSQL.append(MigrationStep(
                         "drop constraint \(name) on \(tableName)",
@@ -607,7 +611,7 @@ public struct VersionPlanner: Sendable {
                             hint: "drop the table in a migration of its own (a later version)")
                     }
                     let referencing = info.referencedBy.filter { reference in
-                        !hiddenTables.contains { reference.hasPrefix($0 + ".") }
+                        !hiddenTables.contains { reference.hasPrefix($0 + ".") } && !droppedConstraints.contains(reference)
                     }
                     if !referencing.isEmpty {
                         throw fail(

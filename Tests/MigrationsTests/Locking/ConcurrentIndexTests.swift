@@ -149,7 +149,8 @@ struct ConcurrentIndexTests {
         let executor = LockSafeExecutor(
             connection: connection,
             policy: LockPolicy(
-                backoffInitial: .milliseconds(20), concurrentIndexWait: .milliseconds(600), concurrentMaxAttempts: 2,
+                // A budget long enough for the watcher to sample the waiting build on a loaded machine.
+                backoffInitial: .milliseconds(20), concurrentIndexWait: .seconds(2), concurrentMaxAttempts: 2,
                 concurrentPollInterval: .milliseconds(100)), onEvent: log.handler)
         let index = RelationName(schema: "public", name: "t_email_idx")
         let error = try await #require(throws: LockTimeoutError.self) {
