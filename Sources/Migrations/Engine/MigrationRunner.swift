@@ -231,6 +231,11 @@ public struct MigrationRunner: Sendable {
             if session.serverVersion >= 140000 {
                 try await session.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
             }
+            // The target schema first: unqualified names in raw SQL, column types, defaults and expressions
+            // resolve there, as they do for the target schema's own clients (an enum made by a `sql` migration
+            // in schema `app` is found by a later create_table's `type`).
+            try await session.query(
+                "SELECT set_config('search_path', quote_ident(\(schema)) || ', ' || current_setting('search_path'), false) AS path")
             try await store.prepare(session)
             try await acquireLock(session, command: command)
         } catch {

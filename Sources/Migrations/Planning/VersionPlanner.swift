@@ -98,6 +98,9 @@ public struct VersionPlanner: Sendable {
         /// earlier in the version no longer stops a drop_table of the table it references.
         var droppedConstraints: Set<String> = []
         var completeTableRenames: [MigrationStep] = []
+        /// `table.column` of columns added by this version that an index of this version is built on: their
+        /// index columns are renamed with them at complete.
+        var indexedNewColumns: Set<String> = []
         var completeTableDrops: [MigrationStep] = []
 
         for file in files {
@@ -244,10 +247,8 @@ public struct VersionPlanner: Sendable {
                     }
                     if let references = column.references {
                         let name = references.name
-                        var sql = "ALTER TABLE \(table) ADD CONSTRAINT \(PostgresIdentifier.quote(name)) FOREIGN KEY (\(PostgresIdentifier.quote(physical))) REFERENCES \(qualifiedTable(references.table)) (\(PostgresIdentifier.quote(references.column)))"
-                        if let onDelete = references.onDelete { sql += " ON DELETE \(onDelete.rawValue)" }
-                        if let onUpdate = references.onUpdate { sql += " ON UPDATE \(onUpdate.rawValue)" }
-                        sql += " NOT VALID"
+                        let target = try Self.columnReferencesClause(references, schema: schema, fail: { fail($0) })
+                        let sql = "ALTER TABLE \(table) ADD CONSTRAINT \(PostgresIdentifier.quote(name)) FOREIGN KEY (\(PostgresIdentifier.quote(physical))) \(target) NOT VALID"
                         expand.append(MigrationStep(
                             "add foreign key \(name) (NOT VALID; locks \(op.table) and \(references.table) in SHARE ROW EXCLUSIVE)",
                             .transaction(statements: [sql], accessExclusive: false), origin: origin))
@@ -266,6 +267,7 @@ public struct VersionPlanner: Sendable {
                         throw fail(problem, hint: "add the column without `unique`, then create_constraint of type unique with the partition key columns")
                     }
                     if column.unique {
+                        indexedNewColumns.insert("\(op.table).\(physical)")
                         let indexName = Self.shortName("\(op.table)_\(column.name)_key")
                         guard !relations.contains(indexName) else { throw fail("an index named \"\(indexName)\" already exists") }
                         relations.insert(indexName)
@@ -352,6 +354,7 @@ public struct VersionPlanner: Sendable {
                         guard let physical = model.physical(column.column) else {
                             throw fail("column \"\(column.column)\" does not exist in table \"\(op.table)\"")
                         }
+                        if physical.hasPrefix(Self.newColumnPrefix) { indexedNewColumns.insert("\(op.table).\(physical)") }
                         var part = PostgresIdentifier.quote(physical)
                         if let collate = column.collate { part += " COLLATE \(PostgresIdentifier.quote(collate))" }
                         if let opclass = column.opclass {
@@ -877,11 +880,13 @@ public struct VersionPlanner: Sendable {
             guard let model = models[name] else { continue }
             let table = PostgresIdentifier.qualified(schema, name)
             for column in model.columns where column.logical != column.physical {
+                var statements = ["ALTER TABLE \(table) RENAME COLUMN \(PostgresIdentifier.quote(column.physical)) TO \(PostgresIdentifier.quote(column.logical))"]
+                if indexedNewColumns.contains("\(name).\(column.physical)") {
+                    statements.append(Self.renameIndexColumnsSQL(schema: schema, table: name, from: column.physical, to: column.logical))
+                }
                 complete.append(MigrationStep(
                     "rename column \(column.physical) to \(column.logical) on \(name)",
-                    .transaction(
-                        statements: ["ALTER TABLE \(table) RENAME COLUMN \(PostgresIdentifier.quote(column.physical)) TO \(PostgresIdentifier.quote(column.logical))"],
-                        accessExclusive: true)))
+                    .transaction(statements: statements, accessExclusive: true)))
             }
             if model.needsBackfill {
                 complete.append(MigrationStep(
@@ -911,6 +916,40 @@ public struct VersionPlanner: Sendable {
             schema: schema, version: last.versionName, versionSchema: versionSchema,
             previousVersionSchema: previousVersionSchema, migrations: files.map(\.name), start: start, complete: complete,
             warnings: warnings)
+    }
+
+    /// `REFERENCES table (column) [MATCH …] [ON DELETE …] [ON UPDATE …] [DEFERRABLE] [INITIALLY DEFERRED]` of a
+    /// column foreign key (create_table and add_column), with every option of the format.
+    static func columnReferencesClause(
+        _ references: ForeignKeyReference, schema: String, fail: (String) -> MigrationError
+    ) throws -> String {
+        var clause = "REFERENCES \(PostgresIdentifier.qualified(schema, references.table)) (\(PostgresIdentifier.quote(references.column)))"
+        if let match = references.matchType {
+            if match == .partial { throw fail("MATCH PARTIAL is not implemented by PostgreSQL") }
+            clause += " MATCH \(match.rawValue)"
+        }
+        if let onDelete = references.onDelete { clause += " ON DELETE \(onDelete.rawValue)" }
+        if let onUpdate = references.onUpdate { clause += " ON UPDATE \(onUpdate.rawValue)" }
+        if references.deferrable == true { clause += " DEFERRABLE" }
+        if references.initiallyDeferred == true { clause += " INITIALLY DEFERRED" }
+        return clause
+    }
+
+    /// Renames the index columns named `from` of the table's indexes to `to`. PostgreSQL keeps an index
+    /// column's name when the table column is renamed, so without this an index built on a column added by
+    /// the version (unique, create_index, constraints) would keep the helper name `_slipway_new_…`, unlike
+    /// the same index made by plain DDL. Catalog-only, on the indexes, in the rename's transaction.
+    static func renameIndexColumnsSQL(schema: String, table: String, from: String, to: String) -> String {
+        """
+        DO $slipway$ DECLARE idx regclass; BEGIN
+          FOR idx IN SELECT a.attrelid::regclass FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indexrelid
+            WHERE i.indrelid = \(PostgresIdentifier.quoteLiteral(PostgresIdentifier.qualified(schema, table)))::regclass
+              AND a.attname = \(PostgresIdentifier.quoteLiteral(from))
+          LOOP
+            EXECUTE format('ALTER TABLE %s RENAME COLUMN %I TO %I', idx, \(PostgresIdentifier.quoteLiteral(from)), \(PostgresIdentifier.quoteLiteral(to)));
+          END LOOP;
+        END $slipway$
+        """
     }
 
     static func dropIndexStep(schema: String, name: String, origin: String?) -> MigrationStep {
@@ -948,6 +987,9 @@ public struct VersionPlanner: Sendable {
         let table = PostgresIdentifier.qualified(schema, op.name)
         var definitions: [String] = []
         var comments: [String] = []
+        // Several `pk: true` columns make one composite primary key (a column-level PRIMARY KEY on each would be
+        // "multiple primary keys").
+        let primaryKey = op.columns.filter(\.pk).map(\.name)
         for column in op.columns {
             var definition = "\(PostgresIdentifier.quote(column.name)) \(column.type)"
             if let generated = column.generated {
@@ -960,20 +1002,22 @@ public struct VersionPlanner: Sendable {
             }
             if !column.nullable && !column.pk { definition += " NOT NULL" }
             if let defaultValue = column.default { definition += " DEFAULT \(defaultValue)" }
-            if column.pk { definition += " PRIMARY KEY" }
+            if column.pk && primaryKey.count == 1 { definition += " PRIMARY KEY" }
             if column.unique { definition += " UNIQUE" }
             if let check = column.check {
                 definition += " CONSTRAINT \(PostgresIdentifier.quote(check.name)) CHECK (\(check.constraint))\(check.noInherit ? " NO INHERIT" : "")"
             }
             if let references = column.references {
-                definition += " CONSTRAINT \(PostgresIdentifier.quote(references.name)) REFERENCES \(PostgresIdentifier.qualified(schema, references.table)) (\(PostgresIdentifier.quote(references.column)))"
-                if let onDelete = references.onDelete { definition += " ON DELETE \(onDelete.rawValue)" }
-                if let onUpdate = references.onUpdate { definition += " ON UPDATE \(onUpdate.rawValue)" }
+                let target = try Self.columnReferencesClause(references, schema: schema, fail: { fail($0, nil) })
+                definition += " CONSTRAINT \(PostgresIdentifier.quote(references.name)) \(target)"
             }
             definitions.append(definition)
             if let comment = column.comment {
                 comments.append("COMMENT ON COLUMN \(table).\(PostgresIdentifier.quote(column.name)) IS \(PostgresIdentifier.quoteLiteral(comment))")
             }
+        }
+        if primaryKey.count > 1 {
+            definitions.append("PRIMARY KEY (\(primaryKey.map(PostgresIdentifier.quote).joined(separator: ", ")))")
         }
         for constraint in op.constraints {
             let columns = constraint.columns.map(PostgresIdentifier.quote).joined(separator: ", ")
