@@ -44,7 +44,9 @@ struct EngineFixture {
     /// leave them, without the version schemas.
     func publicDump() async throws -> String { try await dump(["--schema=public"]) }
 
-    private func dump(_ selection: [String]) async throws -> String {
+    /// `pg_dump --schema-only` with the given schema selection (`--schema=app`, `--exclude-schema=…`), normalised
+    /// like ``schemaDump()``.
+    func dump(_ selection: [String]) async throws -> String {
         let binaries = try PostgresBinaries.locate()
         let output = try await ChildProcess.capture(
             [binaries.path("pg_dump"), "--schema-only", "--no-owner"] + selection + ["--dbname", db.admin.connectionStringWithOverrides])

@@ -1,0 +1,2 @@
+ALTER TABLE audit_log ADD COLUMN source text NOT NULL DEFAULT 'app';
+ALTER TABLE audit_log REPLICA IDENTITY FULL;

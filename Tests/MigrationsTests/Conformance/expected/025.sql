@@ -1,0 +1,2 @@
+ALTER TABLE customers REPLICA IDENTITY USING INDEX customers_email_key;
+ALTER TABLE price_history REPLICA IDENTITY FULL;

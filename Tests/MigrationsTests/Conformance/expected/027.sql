@@ -1,0 +1,3 @@
+ALTER TABLE customers ALTER COLUMN phone SET NOT NULL;
+COMMENT ON COLUMN customers.phone IS 'E.164 phone number';
+ALTER TABLE customers ALTER COLUMN tier DROP NOT NULL, ALTER COLUMN tier DROP DEFAULT;

@@ -1,0 +1,1 @@
+ALTER TABLE stock_levels RENAME COLUMN reserved TO reserved_qty;

@@ -1,0 +1,1 @@
+ALTER TABLE price_history RENAME TO product_prices;

@@ -1,0 +1,1 @@
+ALTER TABLE warehouses ADD CONSTRAINT warehouses_capacity_key UNIQUE (capacity);
