@@ -317,6 +317,9 @@ struct Backfill: Sendable {
             try await walk(ranges[0], session: session, progress: progress, ctid: ctid, ceiling: ceiling)
             return
         }
+        // Workers resolve names as the runner's session does (the target schema first: a key whose type is an
+        // enum in that schema is cast the same way).
+        let searchPath: String = try await session.query("SELECT current_setting('search_path') AS path").first?.decode("path") ?? "public"
         try await withThrowingTaskGroup(of: Void.self) { group in
             for range in ranges where !range.done {
                 group.addTask {
@@ -326,6 +329,7 @@ struct Backfill: Sendable {
                         if worker.serverVersion >= 140000 {
                             try await worker.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
                         }
+                        try await worker.query("SELECT set_config('search_path', \(searchPath), false) AS path")
                         try await walk(range, session: worker, progress: progress, ctid: ctid, ceiling: ceiling)
                         await worker.close()
                     } catch {
