@@ -502,12 +502,12 @@ struct AlterColumnInPlaceLifecycleTests {
             messageContains: "has NULL values")
         try await fixture.expectRefusedBeforeDDL(
             file: "0001_up.yaml",
-            migration: "operations:\n  - alter_column:\n      table: orders\n      column: note\n      nullable: false\n      up: coalesce(note, '')\n",
-            messageContains: "with `up`")
+            migration: "operations:\n  - alter_column:\n      table: orders\n      column: note\n      nullable: false\n      up: note\n",
+            messageContains: "`up` gives NULL")
         try await fixture.expectRefusedBeforeDDL(
             file: "0001_type.yaml",
-            migration: "operations:\n  - alter_column:\n      table: orders\n      column: note\n      type: varchar(10)\n",
-            messageContains: "not supported by this build yet")
+            migration: "operations:\n  - alter_column:\n      table: orders\n      column: note\n      type: not_a_type\n",
+            messageContains: "type or default does not work")
     }
 }
 

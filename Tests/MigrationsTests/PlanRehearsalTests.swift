@@ -219,6 +219,54 @@ let rehearsalCases: [RehearsalCase] = [
                 type: INDEX
                 index: orders_id_status_key
         """),
+    RehearsalCase(name: "alter_column type", migration: """
+        operations:
+          - alter_column:
+              table: orders
+              column: status
+              type: varchar(40)
+        """),
+    RehearsalCase(name: "alter_column unique and check", migration: """
+        operations:
+          - alter_column:
+              table: orders
+              column: note
+              up: coalesce(note, '') || id
+              unique:
+                name: orders_note_key
+              check:
+                name: orders_note_short
+                constraint: length(note) < 100
+        """),
+    RehearsalCase(name: "alter_column references", migration: """
+        operations:
+          - alter_column:
+              table: orders
+              column: total_cents
+              type: bigint
+              up: CASE WHEN total_cents < 97 THEN total_cents ELSE 0 END
+              references:
+                name: orders_total_customer_fk
+                table: customers
+                column: id
+                on_delete: SET NULL
+                on_update: CASCADE
+        """),
+    RehearsalCase(name: "alter_column nullable with up", migration: """
+        operations:
+          - alter_column:
+              table: archive
+              column: customer_id
+              nullable: false
+              up: coalesce(customer_id, 0)
+        """),
+    RehearsalCase(name: "alter_column widening", migration: """
+        operations:
+          - alter_column:
+              table: customers
+              column: name
+              type: varchar
+        """),
     RehearsalCase(name: "sql", migration: """
         operations:
           - sql:

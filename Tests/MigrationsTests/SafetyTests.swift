@@ -178,8 +178,8 @@ struct SafetyTests {
             operations:
               - alter_column:
                   table: orders
-                  column: status
-                  type: varchar(20)
+                  column: id
+                  type: integer
             """, line: 2, messageContains: "not supported")
     }
 

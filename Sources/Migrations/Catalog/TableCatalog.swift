@@ -23,6 +23,13 @@ public struct TableInfo: Sendable, Hashable {
         public var type: String
         /// A primary key or unique constraint some foreign key depends on.
         public var referencedByForeignKey: Bool = false
+        /// The columns it covers (`conkey`; for a CHECK, the columns its expression reads).
+        public var columns: [String] = []
+        /// `pg_get_constraintdef` (nil in an offline catalog).
+        public var definition: String? = nil
+        /// For a foreign key: the referenced table (in the same schema) and columns.
+        public var referencedTable: String? = nil
+        public var referencedColumns: [String] = []
     }
 
     /// One index of the table.
@@ -35,6 +42,10 @@ public struct TableInfo: Sendable, Hashable {
         public var unique: Bool
         /// The index is a partition of a partitioned index (it cannot be dropped on its own).
         public var attachedToParent: Bool = false
+        /// Every column the index reads: key and INCLUDE columns, expressions and the predicate.
+        public var columns: [String] = []
+        /// `pg_get_indexdef` (nil in an offline catalog).
+        public var definition: String? = nil
     }
 
     public var schema: String
@@ -135,20 +146,35 @@ public enum TableCatalog {
             """
             SELECT co.conrelid::int8 AS oid, co.conname::text AS name, co.contype::text AS type,
                    co.contype IN ('p', 'u') AND EXISTS (
-                       SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = co.conindid) AS referenced
+                       SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = co.conindid) AS referenced,
+                   pg_get_constraintdef(co.oid) AS definition,
+                   coalesce((SELECT array_agg(a.attname::text ORDER BY k.o) FROM unnest(co.conkey) WITH ORDINALITY AS k(n, o)
+                             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n), '{}') AS columns,
+                   CASE WHEN co.contype = 'f' AND fn.nspname = \(schema) THEN fc.relname::text END AS referenced_table,
+                   coalesce((SELECT array_agg(a.attname::text ORDER BY k.o) FROM unnest(co.confkey) WITH ORDINALITY AS k(n, o)
+                             JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n), '{}') AS referenced_columns
             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_class fc ON fc.oid = co.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
             WHERE n.nspname = \(schema) ORDER BY co.conname
             """)
         for row in constraintRows {
             guard let table = byOID[try row.decode("oid", as: Int.self)] else { continue }
             result[table]?.constraints.append(TableInfo.ConstraintInfo(
-                name: try row.decode("name"), type: try row.decode("type"), referencedByForeignKey: try row.decode("referenced")))
+                name: try row.decode("name"), type: try row.decode("type"), referencedByForeignKey: try row.decode("referenced"),
+                columns: try row.decode("columns"), definition: try row.decode("definition", as: String?.self),
+                referencedTable: try row.decode("referenced_table", as: String?.self),
+                referencedColumns: try row.decode("referenced_columns")))
         }
         let indexRows = try await connection.query(
             """
             SELECT i.indrelid::int8 AS oid, ic.relname::text AS name, ic.relkind::text = 'I' AS partitioned, i.indisunique,
                    ic.relispartition AS attached,
-                   i.indisreplident, EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AS backs
+                   i.indisreplident, EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AS backs,
+                   pg_get_indexdef(i.indexrelid) AS definition,
+                   coalesce((SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a
+                             WHERE a.attrelid = i.indrelid AND a.attnum > 0 AND (a.attnum = ANY (i.indkey::int2[]) OR a.attnum IN (
+                                 SELECT d.refobjsubid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+                                 AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid))), '{}') AS columns
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
             WHERE n.nspname = \(schema) ORDER BY ic.relname
             """)
@@ -157,7 +183,8 @@ public enum TableCatalog {
             let name: String = try row.decode("name")
             result[table]?.indexes.append(TableInfo.IndexInfo(
                 name: name, backsConstraint: try row.decode("backs"), partitioned: try row.decode("partitioned"),
-                unique: try row.decode("indisunique"), attachedToParent: try row.decode("attached")))
+                unique: try row.decode("indisunique"), attachedToParent: try row.decode("attached"),
+                columns: try row.decode("columns"), definition: try row.decode("definition", as: String?.self)))
             if try row.decode("indisreplident", as: Bool.self) { result[table]?.replicaIdentityIndex = name }
         }
         try await readPartitioning(schema: schema, into: &result, connection: connection)

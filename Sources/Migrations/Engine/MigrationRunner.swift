@@ -424,15 +424,17 @@ public struct MigrationRunner: Sendable {
             for located in file.operations {
                 let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
                 if case .sql = located.operation { afterRawSQL = true }
-                var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool)] = []
+                var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool, source: String?)] = []
                 // Column types and defaults, parsed before any DDL (`SELECT NULL::type`, `SELECT (default)::type`).
                 var columns: [(name: String, type: String, defaultValue: String?)] = []
                 switch located.operation {
                 case .createTable(let op): columns = op.columns.map { ($0.name, $0.type, $0.default) }
                 case .addColumn(let op): columns = [(op.column.name, op.column.type, op.column.default)]
                 case .alterColumn(let op):
-                    if let defaultValue = op.default?.value, let type = tables[op.table]?.column(op.column)?.type {
-                        columns = [(op.column, type, defaultValue)]
+                    if let current = tables[op.table]?.column(op.column) {
+                        // The new type, and the default it gets: the file's, or the existing one carried over.
+                        let defaultValue = op.default.map { $0.value } ?? (op.type != nil ? current.defaultExpression : nil)
+                        if op.type != nil || defaultValue != nil { columns = [(op.column, op.type ?? current.type, defaultValue)] }
                     }
                 default: break
                 }
@@ -462,7 +464,7 @@ public struct MigrationRunner: Sendable {
                         throw MigrationError(
                             .invalidMigration, "column \"\(op.column)\" of \"\(op.table)\" has NULL values, so it cannot become NOT NULL",
                             origin: origin,
-                            hint: "fix them first (a raw `sql` migration); `up` for old rows is not supported by this build yet")
+                            hint: "fix them first (a raw `sql` migration), or give `up` to compute a value (the column is then copied)")
                     }
                 }
                 // create_constraint of type check: existing rows that violate it would only fail the validation
@@ -529,18 +531,23 @@ public struct MigrationRunner: Sendable {
                             origin: origin, hint: "fix them first (a raw `sql` migration)")
                     }
                 }
+                if case .alterColumn(let op) = located.operation, let info = tables[op.table], let current = info.column(op.column),
+                    VersionPlanner.alterColumnNeedsCopy(op, current: current), !afterRawSQL
+                {
+                    checks += try await checkAlterColumnCopy(op, info: info, current: current, origin: origin, session: session)
+                }
                 switch located.operation {
                 case .addColumn(let op):
-                    if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.name, op.column.type, true)) }
+                    if let up = op.up, tables[op.table] != nil { checks.append((up, op.table, op.column.name, op.column.type, true, nil)) }
                 case .dropColumn(let op):
                     if let down = op.down, let type = tables[op.table]?.column(op.column)?.type {
-                        checks.append((down, op.table, op.column, type, false))
+                        checks.append((down, op.table, op.column, type, false, nil))
                     }
                 default: break
                 }
                 for check in checks {
                     let cast = check.type.map { "::\($0)" } ?? ""
-                    let source = PostgresIdentifier.qualified(schema, check.table)
+                    let source = check.source ?? PostgresIdentifier.qualified(schema, check.table)
                     do {
                         // Parsed and planned (so names and types are checked), never executed, always rolled back.
                         try await session.unsafeExecuteRaw("BEGIN")
@@ -573,6 +580,85 @@ public struct MigrationRunner: Sendable {
                 }
             }
         }
+    }
+
+    /// alter_column with a copy: every existing row must convert through `up` and satisfy what the copy gets
+    /// (NOT NULL, check, unique, foreign key), or the validation or index build would fail only after DDL.
+    /// Reads the table under ACCESS SHARE (writes continue). Returns the `up`/`down` compile checks.
+    private func checkAlterColumnCopy(
+        _ op: AlterColumnOperation, info: TableInfo, current: TableInfo.ColumnInfo, origin: String, session: PostgresConnection
+    ) async throws -> [(expression: String, table: String, column: String, type: String?, isUp: Bool, source: String?)] {
+        let quoted = PostgresIdentifier.quote(op.column)
+        let typeChanged = op.type.map { !VersionPlanner.sameType(current.type, $0) } ?? false
+        let newType = typeChanged ? op.type ?? current.type : current.type
+        let up = op.up ?? (typeChanged ? "CAST(\(quoted) AS \(newType))" : quoted)
+        let table = PostgresIdentifier.qualified(schema, op.table)
+        /// The table as the new version sees it: the column holds its `up` value (or NULL of the new type).
+        func projected(_ value: String) -> String {
+            let columns = info.columns.filter { !$0.name.hasPrefix("_slipway_") }.map {
+                $0.name == op.column ? "(\(value))::\(newType) AS \(quoted)" : PostgresIdentifier.quote($0.name)
+            }
+            return "(SELECT \(columns.joined(separator: ", ")) FROM \(table)) AS \(PostgresIdentifier.quote(op.table))"
+        }
+        var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool, source: String?)] = [
+            (up, op.table, op.column, newType, true, nil),
+            (op.down ?? (typeChanged ? "CAST(\(quoted) AS \(current.type))" : quoted), op.table, op.column, current.type, false,
+             projected("NULL")),
+        ]
+        // Compile `up` first (a clear error for a broken expression), then run it over the rows.
+        let compile = checks.removeFirst()
+        do {
+            try await session.unsafeExecuteRaw("BEGIN")
+            try await session.unsafeExecuteRaw(
+                "SET LOCAL lock_timeout = '\(lock.lockTimeoutMs)ms'; SELECT (\(compile.expression))::\(newType) FROM \(table) LIMIT 0", origin: origin)
+            try await session.unsafeExecuteRaw("ROLLBACK")
+        } catch let error as PostgresError {
+            _ = try? await session.unsafeExecuteRaw("ROLLBACK")
+            throw MigrationError(
+                .invalidMigration, "`up` expression does not work on \(op.table): \(error.message)", origin: origin,
+                hint: error.serverError?.hint, underlying: error.detailedDescription)
+        }
+        let rows = projected(up)
+        let value = "\(PostgresIdentifier.quote(op.table)).\(quoted)"
+        var probes: [(sql: String, message: String)] = [
+            ("SELECT (count(\(value)) < 0)::text FROM \(rows)", "")
+        ]
+        if op.nullable.map({ !$0 }) ?? current.notNull {
+            probes.append((
+                "SELECT EXISTS (SELECT 1 FROM \(rows) WHERE \(value) IS NULL)::text",
+                "`up` gives NULL for existing rows of \"\(op.table)\", so \"\(op.column)\" cannot be NOT NULL"))
+        }
+        if let check = op.check {
+            probes.append((
+                "SELECT EXISTS (SELECT 1 FROM \(rows) WHERE NOT (\(check.constraint)))::text",
+                "existing rows of \"\(op.table)\" violate check \"\(check.name)\" (after `up`)"))
+        }
+        if let unique = op.unique {
+            probes.append((
+                "SELECT EXISTS (SELECT 1 FROM \(rows) WHERE \(value) IS NOT NULL GROUP BY \(value) HAVING count(*) > 1)::text",
+                "existing rows of \"\(op.table)\" have duplicate \"\(op.column)\" values (after `up`), so \"\(unique.name)\" cannot be unique"))
+        }
+        if let references = op.references {
+            let target = PostgresIdentifier.qualified(schema, references.table)
+            probes.append((
+                "SELECT EXISTS (SELECT 1 FROM \(rows) WHERE \(value) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(target) r WHERE r.\(PostgresIdentifier.quote(references.column)) = \(value)))::text",
+                "existing rows of \"\(op.table)\" reference no row of \"\(references.table)\" (after `up`), so foreign key \"\(references.name)\" cannot be validated"))
+        }
+        for probe in probes {
+            let found: Bool
+            do {
+                found = try await rowExists(probe.sql, origin: origin, session: session)
+            } catch let error as PostgresError {
+                throw MigrationError(
+                    .invalidMigration, "alter_column \(op.table).\(op.column) does not work on the existing rows: \(error.message)",
+                    origin: origin, hint: error.serverError?.hint ?? "fix `up` (it runs for every existing row) or the data first",
+                    underlying: error.detailedDescription)
+            }
+            if found {
+                throw MigrationError(.invalidMigration, probe.message, origin: origin, hint: "fix the data first (a raw `sql` migration), or map the values with `up`")
+            }
+        }
+        return [compile] + checks
     }
 
     private func runStart(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {

@@ -24,9 +24,17 @@ enum RuntimeSQL {
             let hidden = Set(spec.hidden[name] ?? [])
             let renames = spec.renames[name] ?? [:]
             let added = spec.added[name] ?? [:]
+            // alter_column copies take the place of the column they replace, so the view keeps its column order.
+            let replaced = spec.replaced?[name] ?? [:]
+            let replacements = Set(replaced.values)
             var selectList: [String] = []
             for column in table.columns {
-                let physical = column.name
+                var physical = column.name
+                if let replacement = replaced[physical], table.column(replacement) != nil {
+                    physical = replacement
+                } else if replacements.contains(physical) {
+                    continue
+                }
                 if hidden.contains(physical) { continue }
                 let logical: String
                 if let addedName = added[physical] {
@@ -79,15 +87,29 @@ enum RuntimeSQL {
             newColumns.append((spec.renames[column] ?? column, column))
         }
 
+        /// `NEW.target := (expression);`, guarded for alter_column copies: only on INSERT, for rows the backfill
+        /// has not reached, or when a column the expression reads (`sources`, as physical names) changed.
+        func assignment(_ computed: ComputedColumn, _ expression: String, sources: [(String, String)]) -> String {
+            let target = "NEW.\(PostgresIdentifier.quote(computed.physical)) := (\(expression));"
+            guard computed.onlyWhenSourcesChange == true else { return target }
+            var conditions = ["TG_OP = 'INSERT'"]
+            if spec.marksRows { conditions.append("OLD.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn))") }
+            let read = sources.filter { ColumnRenamer.references(expression, column: $0.0) }.map { PostgresIdentifier.quote($0.1) }
+            if !read.isEmpty {
+                conditions.append(
+                    "ROW(\(read.map { "NEW.\($0)" }.joined(separator: ", ")), NULL) IS DISTINCT FROM ROW(\(read.map { "OLD.\($0)" }.joined(separator: ", ")), NULL)")
+            }
+            return "IF \(conditions.joined(separator: " OR ")) THEN \(target) END IF;"
+        }
         var newBranch: [String] = []
         for dropped in spec.dropped {
             guard let expression = dropped.expression else { continue }
-            newBranch.append("NEW.\(PostgresIdentifier.quote(dropped.physical)) := (\(expression));")
+            newBranch.append(assignment(dropped, expression, sources: newColumns))
         }
         var oldBranch: [String] = []
         for added in spec.added {
             guard let expression = added.expression else { continue }
-            oldBranch.append("NEW.\(PostgresIdentifier.quote(added.physical)) := (\(expression));")
+            oldBranch.append(assignment(added, expression, sources: oldColumns.map { ($0, $0) }))
         }
         func block(_ columns: [(String, String)], _ body: [String]) -> String {
             guard !body.isEmpty else { return "      NULL;" }
@@ -109,18 +131,20 @@ enum RuntimeSQL {
                 pending.append("IF NEW.\(column) IS NOT DISTINCT FROM OLD.\(column) THEN NEW.\(column) := (\(expression)); END IF;")
             }
         }
-        var newBlock = block(newColumns, newBranch)
+        // Pending `up` values first: a `down` of the same row (an alter_column copy) reads them.
+        var newBlock = ""
         if !pending.isEmpty {
             let computeOld = block(oldColumns.map { ($0, $0) }, pending).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             newBlock += """
-
                   IF TG_OP = 'UPDATE' THEN
                     IF OLD.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) THEN
                 \(computeOld)
                     END IF;
                   END IF;
+
                 """
         }
+        newBlock += block(newColumns, newBranch)
         let function = PostgresIdentifier.qualified(spec.schema, spec.functionName)
         let body = """
             CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $slipway$

@@ -69,6 +69,9 @@ public struct VersionSchemaSpec: Sendable, Codable, Hashable {
     /// Physical table → its name in the new version (`rename_table`); the view takes the new name.
     /// Optional so plans persisted by earlier builds still decode.
     public var renamedTables: [String: String]? = nil
+    /// Per table: physical column → the physical column that replaces it in the new version, in its place
+    /// (alter_column copies: `price` → `_slipway_new_price`). Optional so earlier plans still decode.
+    public var replaced: [String: [String: String]]? = nil
 }
 
 /// A table's dual-write trigger for one version.
@@ -96,6 +99,17 @@ public struct ComputedColumn: Sendable, Codable, Hashable {
     public var physical: String
     public var logical: String
     public var expression: String?
+    /// Compute only on INSERT, for rows the backfill has not reached, and when a column the expression reads
+    /// changed (alter_column copies): an UPDATE that leaves the source alone keeps the copy as it is, so a
+    /// foreign key action on the copy (`ON DELETE SET NULL`) is not undone. Nil for earlier plans: always.
+    public var onlyWhenSourcesChange: Bool? = nil
+
+    public init(physical: String, logical: String, expression: String?, onlyWhenSourcesChange: Bool? = nil) {
+        self.physical = physical
+        self.logical = logical
+        self.expression = expression
+        self.onlyWhenSourcesChange = onlyWhenSourcesChange
+    }
 }
 
 /// One table's backfill.

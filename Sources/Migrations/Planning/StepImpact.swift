@@ -61,6 +61,11 @@ public struct StepImpact: Sendable, Codable, Hashable {
             for (name, info) in catalog {
                 for reference in info.referencedBy { context.foreignKeys["\(schema).\(reference)"] = "\(schema).\(name)" }
                 for index in info.indexes { context.indexOwners["\(schema).\(index.name)"] = "\(schema).\(name)" }
+                // Dropping a column an existing foreign key is on (alter_column copies drop the old column).
+                for constraint in info.constraints where constraint.type == "f" {
+                    guard let referenced = constraint.referencedTable, referenced != name else { continue }
+                    for column in constraint.columns { context.foreignKeyColumns["\(schema).\(name).\(column)"] = "\(schema).\(referenced)" }
+                }
             }
             for step in plan.start + plan.complete {
                 let statements: [String]
@@ -230,6 +235,22 @@ public struct StepImpact: Sendable, Codable, Hashable {
                 if upper.contains("REPLICA IDENTITY") { notes.append("changes what logical replication logs for updates and deletes") }
                 if upper.contains(" RENAME ") { notes.append("renames in the catalog only; version views follow by reference") }
             }
+        } else if upper.hasPrefix("DO "), let range = text.range(of: "-- Slipway: ALTER TABLE ") {
+            // alter_column in place (binary-compatible type change): the views that read the column are dropped
+            // and recreated around it in the same transaction.
+            let table = Self.name(in: String(text[range.lowerBound...]), after: "-- Slipway: ALTER TABLE ")
+            locks.append(Self.mode("ACCESS EXCLUSIVE", table))
+            locks.append(Self.mode("ACCESS EXCLUSIVE", "views of \(table)"))
+            if text.contains("(rewrites the table)") {
+                rewrites = true
+                notes.append("narrows the type back: PostgreSQL checks every row (a rewrite); the views reading the column are recreated with their grants")
+            } else {
+                catalogOnly = true
+                notes.append("binary-compatible type change: catalog only, no rewrite; the views reading the column are recreated with their grants")
+            }
+        } else if upper.hasPrefix("ALTER INDEX") {
+            notes.append("renames the index in the catalog only")
+            catalogOnly = true
         } else if upper.hasPrefix("DROP TRIGGER") {
             locks.append(Self.mode("ACCESS EXCLUSIVE", relation(after: " ON ")))
             catalogOnly = true

@@ -102,6 +102,12 @@ public struct VersionPlanner: Sendable {
         /// index columns are renamed with them at complete.
         var indexedNewColumns: Set<String> = []
         var completeTableDrops: [MigrationStep] = []
+        /// alter_column: `table.column` already altered in this version.
+        var alteredColumns: Set<String> = []
+        /// alter_column copies: per table, old physical → copy, and the statements complete runs after the old
+        /// columns are dropped (in the same transaction as the trigger).
+        var replacedByTable: [String: [String: String]] = [:]
+        var swapByTable: [String: [String]] = [:]
 
         for file in files {
             for located in file.operations {
@@ -703,23 +709,83 @@ public struct VersionPlanner: Sendable {
                         throw fail("column \"\(op.column)\" does not exist in table \"\(op.table)\"")
                     }
                     if physical.hasPrefix(Self.newColumnPrefix) {
+                        if alteredColumns.contains("\(op.table).\(op.column)") {
+                            throw fail(
+                                "column \"\(op.column)\" is copied by an earlier alter_column of this version",
+                                hint: "combine the changes into one alter_column")
+                        }
                         throw fail("column \"\(op.column)\" is added by this same version; put its settings in the add_column")
-                    }
-                    let unsupported = [
-                        op.type != nil ? "type" : nil, op.unique != nil ? "unique" : nil, op.check != nil ? "check" : nil,
-                        op.references != nil ? "references" : nil,
-                    ].compactMap { $0 }
-                    if !unsupported.isEmpty {
-                        throw fail(
-                            "alter_column `\(unsupported.joined(separator: "`, `"))` is not supported by this build yet",
-                            hint: "supported now: default, comment, nullable")
                     }
                     guard let column = info.column(physical) else {
                         throw fail("column \"\(op.column)\" does not exist in table \"\(op.table)\"")
                     }
                     let table = qualifiedTable(op.table)
                     let quoted = PostgresIdentifier.quote(physical)
+                    let needsCopy = Self.alterColumnNeedsCopy(op, current: column)
+                    guard !needsCopy || !alteredColumns.contains("\(op.table).\(op.column)") else {
+                        throw fail(
+                            "column \"\(op.column)\" is altered earlier in this version; a change of type, unique, check or references copies the column",
+                            hint: "combine the changes into one alter_column")
+                    }
+                    alteredColumns.insert("\(op.table).\(op.column)")
                     touchedTables.insert(op.table)
+                    if needsCopy {
+                        // Two copies on one table cannot share an index or constraint: each copy would rebuild it
+                        // with the other's old column, which complete drops.
+                        let copied = Set((replacedByTable[op.table] ?? [:]).keys)
+                        let shared = info.indexes.filter { $0.columns.contains(physical) && !copied.isDisjoint(with: $0.columns) }.map(\.name)
+                            + info.constraints.filter { $0.columns.contains(physical) && !copied.isDisjoint(with: $0.columns) }.map(\.name)
+                        if let name = shared.first {
+                            throw fail(
+                                "\"\(name)\" covers \"\(op.column)\" and a column copied by an earlier alter_column of this version",
+                                hint: "alter the columns in separate versions")
+                        }
+                        var model = model
+                        let addMarker = !model.needsBackfill && info.column(Self.needsBackfillColumn) == nil
+                        let copy = try planAlterColumnCopy(
+                            op, info: info, column: column, physical: physical,
+                            referencedColumn: { table, column in
+                                guard let target = try? existing(table), let physical = target.physical(column),
+                                    !physical.hasPrefix(Self.newColumnPrefix)
+                                else { return nil }
+                                return physical
+                            },
+                            relations: &relations, addMarker: addMarker, origin: origin, fail: { fail($0, hint: $1) })
+                        expand += copy.expand
+                        afterTriggers += copy.afterTriggers
+                        validations += copy.validations
+                        indexes += copy.indexes
+                        warnings += copy.warnings
+                        if !model.needsBackfill {
+                            model.needsBackfill = true
+                            model.backfillOrigin = origin
+                            model.backfillSettings = file.effectiveBackfill(for: located)
+                        }
+                        if let index = model.columns.firstIndex(where: { $0.logical == op.column }) {
+                            model.columns[index].physical = copy.newPhysical
+                        }
+                        model.added.append(copy.added)
+                        model.dropped.append(copy.dropped)
+                        hiddenByTable[op.table, default: []].append(physical)
+                        addedByTable[op.table, default: [:]][copy.newPhysical] = op.column
+                        replacedByTable[op.table, default: [:]][physical] = copy.newPhysical
+                        swapByTable[op.table, default: []] += copy.swap
+                        models[op.table] = model
+                        break
+                    }
+                    if let type = op.type, !Self.sameType(column.type, type) {
+                        // Binary-compatible widening (alterColumnNeedsCopy said so): in place, catalog only.
+                        let change = Self.inPlaceTypeChangeSQL(schema: schema, table: op.table, column: physical, type: type)
+                        let restore = Self.inPlaceTypeChangeSQL(
+                            schema: schema, table: op.table, column: physical, type: column.type,
+                            rewrites: !Self.isBinaryCompatibleWidening(from: type, to: column.type))
+                        expand.append(MigrationStep(
+                            "change the type of \(op.table).\(op.column) to \(type) in place (binary-compatible: no rewrite, no copy; the views that read it are recreated in the same transaction)",
+                            .transaction(statements: [change], accessExclusive: true), origin: origin,
+                            undo: [MigrationStep(
+                                "change the type of \(op.table).\(op.column) back to \(column.type) (a narrowing: PostgreSQL checks or rewrites the table)",
+                                .transaction(statements: [restore], accessExclusive: true), origin: origin)]))
+                    }
                     if let change = op.default {
                         if column.identity != nil || column.generated {
                             throw fail("column \"\(op.column)\" is an identity or generated column; its default cannot be changed")
@@ -762,11 +828,6 @@ public struct VersionPlanner: Sendable {
                                 .transaction(statements: ["ALTER TABLE \(table) ALTER COLUMN \(quoted) DROP NOT NULL"], accessExclusive: true),
                                 origin: origin))
                         } else {
-                            if op.up != nil {
-                                throw fail(
-                                    "alter_column `nullable: false` with `up` needs a dual-write copy of the column, which this build does not support yet",
-                                    hint: "fix the NULLs first (a raw `sql` migration), then use `nullable: false` without `up`")
-                            }
                             let notNullName = Self.shortName("_slipway_nn_\(op.table)_\(op.column)")
                             afterTriggers.append(MigrationStep(
                                 "add CHECK (\(op.column) IS NOT NULL) on \(op.table) (NOT VALID)",
@@ -824,7 +885,8 @@ public struct VersionPlanner: Sendable {
         start += afterTriggers
         let schemaSpec = VersionSchemaSpec(
             schema: schema, versionSchema: versionSchema, renames: renamedByTable, hidden: hiddenByTable, hiddenTables: hiddenTables,
-            added: addedByTable, renamedTables: renamedTables.isEmpty ? nil : renamedTables)
+            added: addedByTable, renamedTables: renamedTables.isEmpty ? nil : renamedTables,
+            replaced: replacedByTable.isEmpty ? nil : replacedByTable)
         start.append(MigrationStep(
             "create version schema \(versionSchema) with one view per table", .createVersionSchema(schemaSpec),
             undo: [MigrationStep(
@@ -870,16 +932,19 @@ public struct VersionPlanner: Sendable {
             let dropColumns = model.dropped.map {
                 "ALTER TABLE \(PostgresIdentifier.qualified(schema, name)) DROP COLUMN IF EXISTS \(PostgresIdentifier.quote($0.physical))"
             }
+            let swap = swapByTable[name] ?? []
             complete.append(MigrationStep(
                 "drop dual-write trigger on \(name)"
-                    + (model.dropped.isEmpty ? "" : " and column\(model.dropped.count == 1 ? "" : "s") \(model.dropped.map(\.logical).joined(separator: ", "))"),
-                .transaction(statements: Self.dropTriggerSQL(spec) + dropColumns, accessExclusive: true)))
+                    + (model.dropped.isEmpty ? "" : " and column\(model.dropped.count == 1 ? "" : "s") \(model.dropped.map(\.logical).joined(separator: ", "))")
+                    + (swap.isEmpty ? "" : "; swap in the altered column\(replacedByTable[name]?.count == 1 ? "" : "s") with \(replacedByTable[name]?.count == 1 ? "its" : "their") indexes and constraints"),
+                .transaction(statements: Self.dropTriggerSQL(spec) + dropColumns + swap, accessExclusive: true)))
         }
         complete += completeSQL
         for name in models.keys.sorted() {
             guard let model = models[name] else { continue }
             let table = PostgresIdentifier.qualified(schema, name)
-            for column in model.columns where column.logical != column.physical {
+            let swapped = Set((replacedByTable[name] ?? [:]).values)
+            for column in model.columns where column.logical != column.physical && !swapped.contains(column.physical) {
                 var statements = ["ALTER TABLE \(table) RENAME COLUMN \(PostgresIdentifier.quote(column.physical)) TO \(PostgresIdentifier.quote(column.logical))"]
                 if indexedNewColumns.contains("\(name).\(column.physical)") {
                     statements.append(Self.renameIndexColumnsSQL(schema: schema, table: name, from: column.physical, to: column.logical))
