@@ -70,6 +70,13 @@ public actor PostgresConnection {
             keywords.append("connect_timeout")
             values.append("10")
         }
+        // TCP keepalives and a limit on unacknowledged data, so a connection whose peer vanished (network
+        // partition, a dropped NAT or firewall entry) fails within about a minute instead of hanging. The
+        // connection string and overrides win (they come later).
+        for (keyword, value) in Self.networkDefaults {
+            keywords.append(keyword)
+            values.append(value)
+        }
         if !configuration.connectionString.isEmpty {
             keywords.append("dbname")
             values.append(configuration.connectionString)
@@ -103,6 +110,24 @@ public actor PostgresConnection {
             collector.receive(PostgresNotice(fields: PostgresConnection.fields(of: result)))
         }, context)
     }
+
+    /// libpq keywords set on every connection unless the connection string or overrides say otherwise:
+    /// keepalive probes after 30 s idle, every 10 s, 3 lost probes end the connection; data unacknowledged for
+    /// 60 s ends it too (TCP only; ignored on unix sockets).
+    public static let networkDefaults: [(String, String)] = [
+        ("keepalives", "1"), ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+        ("tcp_user_timeout", "60000"),
+    ]
+
+    /// How long a statement may go without any reply from the server before the connection is considered
+    /// lost (nil: wait as long as it takes). For statements with a known bound (a backfill batch runs under
+    /// `statement_timeout`): a server or network that stops answering — while the TCP connection itself
+    /// looks alive, so keepalives do not help — then fails the statement with `.connectionClosed` instead of
+    /// hanging the client forever.
+    public private(set) var replyTimeout: Duration?
+
+    /// Sets ``replyTimeout``.
+    public func setReplyTimeout(_ timeout: Duration?) { replyTimeout = timeout }
 
     /// Whether the session is still usable (`PQstatus` is OK).
     public var isOpen: Bool {
@@ -255,7 +280,9 @@ public actor PostgresConnection {
     {
         var results: [PostgresResult] = []
         var firstError: PostgresError?
-        while let result = PQgetResult(handle) {
+        while true {
+            try awaitReply(handle, statement: statement, origin: origin)
+            guard let result = PQgetResult(handle) else { break }
             defer { PQclear(result) }
             let status = PQresultStatus(result)
             switch status {
@@ -277,6 +304,29 @@ public actor PostgresConnection {
             throw connectionError(handle, statement: statement, origin: origin)
         }
         return results
+    }
+
+    /// With a ``replyTimeout``, waits (poll) until a whole result has arrived; when nothing usable arrives in
+    /// time, shuts the socket down (libpq then sees a lost connection) and throws `.connectionClosed`.
+    private func awaitReply(_ handle: OpaquePointer, statement: String, origin: String?) throws {
+        guard let limit = replyTimeout else { return }
+        let deadline = ContinuousClock.now + limit
+        while PQisBusy(handle) == 1 {
+            let remaining = deadline - ContinuousClock.now
+            let socket = PQsocket(handle)
+            if remaining <= .zero || socket < 0 {
+                if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
+                throw PostgresError(
+                    code: .connectionClosed,
+                    message: "no reply from the server for \(limit) (the connection hangs); the connection was closed",
+                    statement: statement, origin: origin)
+            }
+            let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, Int32(max(1, min(milliseconds, 1000)))) > 0, PQconsumeInput(handle) == 0 {
+                return  // the connection broke: PQgetResult reports it
+            }
+        }
     }
 
     private func serverError(_ result: OpaquePointer, handle: OpaquePointer, statement: String, origin: String?)

@@ -25,8 +25,10 @@ public enum SlipwayExitCode: Int32, Sendable, CaseIterable {
     case connectionFailed = 8
     /// The feature is not available in this build.
     case notImplemented = 9
-    /// Interrupted by SIGINT/SIGTERM after a clean stop.
+    /// Interrupted by SIGINT (Ctrl-C) after a clean stop.
     case interrupted = 130
+    /// Stopped by SIGTERM after a clean stop (the migration commands).
+    case terminated = 143
 }
 
 /// An error Slipway reports to its user: what failed, where, and what to do next.

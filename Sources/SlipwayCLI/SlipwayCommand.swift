@@ -10,7 +10,7 @@ struct SlipwayCommand: AsyncParsableCommand {
         abstract: "Zero-downtime PostgreSQL migrations, release cuts and release-tied backups.",
         discussion: """
             Exit codes: 0 success, 1 failure, 2 usage, 3 invalid input, 4 lock timeout, 5 findings,
-            6 nothing to do, 7 another runner busy, 8 connection failed, 9 not implemented, 130 interrupted.
+            6 nothing to do, 7 another runner busy, 8 connection failed, 9 not implemented, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
             Full reference: docs/cli.md and docs/exit-codes.md.
             """,
         version: SlipwayVersion.current,

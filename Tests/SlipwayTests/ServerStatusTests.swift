@@ -30,6 +30,6 @@ struct ServerStatusTests {
         let missing = SlipwayError.from(LocalPostgresError(code: .binariesMissing, message: "install postgresql"))
         #expect(missing.exitCode == .failure)
         #expect(missing.message == "install postgresql")
-        #expect(SlipwayExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130])
+        #expect(SlipwayExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143])
     }
 }

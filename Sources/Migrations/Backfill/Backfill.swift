@@ -18,6 +18,9 @@ public struct BackfillTuning: Sendable {
     public var vacuumEveryBatches: Int = 0
     /// The throttle's measurements; nil = ``PostgresBackfillProbe`` on each worker's connection.
     public var probe: (any BackfillProbe)? = nil
+    /// A backfill connection that gets no reply for this long is considered lost (batches run under a 60 s
+    /// `statement_timeout`, so a longer silence means the server or the network hangs), milliseconds.
+    public var replyTimeoutMs: Int = 90_000
 
     public init() {}
 }
@@ -51,6 +54,8 @@ struct Backfill: Sendable {
     var connection: ConnectionConfiguration
     var tuning: BackfillTuning = BackfillTuning()
     var events: @Sendable (RunnerEvent) -> Void
+    /// A clean-stop request, looked at before every batch (the batch in flight commits first).
+    var stop: RunnerStop? = nil
 
     /// The walk of a table was invalidated by a table rewrite (ctid mode): restart it.
     struct RewriteDetected: Error {}
@@ -325,6 +330,9 @@ struct Backfill: Sendable {
                 group.addTask {
                     let worker = try await PostgresConnection.connect(
                         connection.with("application_name", "slipway backfill \(spec.table) worker \(range.worker ?? 0)"))
+                    stop?.register(worker)
+                    defer { stop?.unregister(worker) }
+                    await worker.setReplyTimeout(.milliseconds(tuning.replyTimeoutMs))
                     do {
                         if worker.serverVersion >= 140000 {
                             try await worker.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
@@ -361,6 +369,7 @@ struct Backfill: Sendable {
         var announcedPause = false
 
         while true {
+            try stop?.check("between two batches of the backfill of \(spec.table) (every batch so far is committed)")
             // Live control from another terminal (`slipway backfill pause|resume|set`), read between batches.
             let control = try await session.query(
                 """

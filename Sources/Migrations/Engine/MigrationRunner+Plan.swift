@@ -27,7 +27,9 @@ extension MigrationRunner {
             applied = try await store.appliedMigrations(schema: schema, session)
             previous = try await store.currentVersion(schema: schema, session)
             if let previous, previous.phase != "completed" {
-                throw MigrationError(.wrongPhase, "version \(previous.name) is \(previous.phase); the plan would start after it")
+                throw MigrationError(
+                    .wrongPhase, "version \(previous.name) is \(previous.phase); the plan would start after it",
+                    hint: "plan the next files once it is completed (`slipway status`), or now from the files alone: `slipway plan --offline FILE`")
             }
         }
         for record in applied {

@@ -32,6 +32,8 @@ public struct MigrationRunner: Sendable {
     public var strict: Bool
     /// The release this run belongs to, if any (recorded with the version).
     public var release: String?
+    /// A clean-stop request (SIGINT/SIGTERM in the CLI), checked between steps and backfill batches.
+    public var stop: RunnerStop? = nil
     public var events: @Sendable (RunnerEvent) -> Void
 
     public init(
@@ -227,6 +229,8 @@ public struct MigrationRunner: Sendable {
         _ command: String, _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let session = try await PostgresConnection.connect(connection.with("application_name", "slipway \(command)"))
+        stop?.register(session)
+        defer { stop?.unregister(session) }
         do {
             if session.serverVersion >= 140000 {
                 try await session.unsafeExecuteRaw("SET client_connection_check_interval = '2s'")
@@ -289,6 +293,7 @@ public struct MigrationRunner: Sendable {
                 events(RunnerEvent("lock-wait", "waiting for the migration lock held by \(holder)"))
                 reported = true
             }
+            try stop?.check("while waiting for the migration lock, before any change")
             if ContinuousClock.now - started > .milliseconds(lock.retryDeadlineMs) {
                 throw MigrationError(.busy, "gave up waiting for the migration lock held by \(holder)")
             }
@@ -387,6 +392,7 @@ public struct MigrationRunner: Sendable {
             files: files, versionSchema: versionSchemaName(last.versionName), previousVersionSchema: previous?.versionSchema)
         try await checkExpressions(files, tables: tables, session: session)
         for warning in plan.warnings { events(RunnerEvent("warning", warning)) }
+        try stop?.check("before version \(plan.version) was recorded: nothing was changed")
         _ = try await store.recordStart(
             plan: plan, checksums: files.map { ($0.name, Self.checksum($0.contents), $0.contents) }, session)
         guard let record = try await store.currentVersion(schema: schema, session) else {
@@ -666,6 +672,7 @@ public struct MigrationRunner: Sendable {
         let steps = record.plan.start
         while record.cursor < steps.count {
             let step = steps[record.cursor]
+            try checkStop(record, steps: steps)
             try await execute(step, record: record, phase: "starting", nextCursor: record.cursor + 1, session: session)
             record.cursor += 1
         }
@@ -681,12 +688,14 @@ public struct MigrationRunner: Sendable {
     private func runComplete(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {
         var record = initial
         if record.phase == "active" {
+            try stop?.check("before completing version \(record.name): it stays active")
             try await store.setPhase(record, phase: "completing", cursor: 0, session)
             record.phase = "completing"
             record.cursor = 0
         }
         let steps = record.plan.complete
         while record.cursor < steps.count {
+            try checkStop(record, steps: steps)
             try await execute(steps[record.cursor], record: record, phase: "completing", nextCursor: record.cursor + 1, session: session)
             record.cursor += 1
         }
@@ -706,6 +715,7 @@ public struct MigrationRunner: Sendable {
     private func runRollback(_ initial: StateStore.VersionRecord, session: PostgresConnection) async throws -> StateStore.VersionRecord {
         var record = initial
         if record.phase != "rolling_back" {
+            try stop?.check("before rolling back version \(record.name): nothing was undone")
             try await store.beginRollback(record, from: record.cursor, session)
             record.rollbackFrom = record.cursor
             record.phase = "rolling_back"
@@ -713,6 +723,7 @@ public struct MigrationRunner: Sendable {
         }
         let steps = record.plan.rollbackSteps(startCursor: record.rollbackFrom ?? record.plan.start.count)
         while record.cursor < steps.count {
+            try checkStop(record, steps: steps)
             try await execute(steps[record.cursor], record: record, phase: "rolling_back", nextCursor: record.cursor + 1, session: session)
             record.cursor += 1
         }
@@ -724,6 +735,12 @@ public struct MigrationRunner: Sendable {
     }
 
     // MARK: Steps
+
+    /// Throws ``RunnerInterrupted`` at a step boundary once a stop was requested.
+    private func checkStop(_ record: StateStore.VersionRecord, steps: [MigrationStep]) throws {
+        try stop?.check(
+            "before step \(record.cursor + 1)/\(steps.count) of \(record.phase) version \(record.name) (\(steps[record.cursor].summary))")
+    }
 
     private func execute(
         _ step: MigrationStep, record: StateStore.VersionRecord, phase: String, nextCursor: Int, session: PostgresConnection
@@ -761,10 +778,15 @@ public struct MigrationRunner: Sendable {
                     executor, summary: step.summary, statements: statements, accessExclusive: false, advance: advance,
                     origin: step.origin, target: target)
             case .backfill(let spec):
+                // A hanging connection fails the batch instead of blocking the run forever. Only for the backfill
+                // (the pinned session also runs long statements, such as index builds); after a failure it stays
+                // on, so recording the error and releasing the lock on a hanging session cannot hang either.
+                await session.setReplyTimeout(.milliseconds(backfill.replyTimeoutMs))
                 try await Backfill(
                     spec: spec, version: record.name, stateSchema: stateSchema, lock: lock, connection: connection,
-                    tuning: backfill, events: events
+                    tuning: backfill, events: events, stop: stop
                 ).run(session)
+                await session.setReplyTimeout(nil)
                 try await session.query(advance)
             }
         } catch {

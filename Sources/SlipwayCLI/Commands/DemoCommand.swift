@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             }
         }
-        let signals = SignalWatcher { interrupted.set(); task.cancel() }
+        let signals = SignalWatcher { _ in interrupted.set(); task.cancel() }
         defer { signals.stop() }
         try await terminal.reporting {
             do {
@@ -87,15 +87,16 @@ final class InterruptFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
 }
 
-/// Calls `handler` on SIGINT or SIGTERM (instead of dying), so long-running commands can stop cleanly.
+/// Calls `handler` with the signal number on SIGINT or SIGTERM (instead of dying), so long-running commands
+/// can stop cleanly.
 final class SignalWatcher: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
 
-    init(handler: @escaping @Sendable () -> Void) {
+    init(handler: @escaping @Sendable (Int32) -> Void) {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler { handler(signalNumber) }
             source.resume()
             sources.append(source)
         }

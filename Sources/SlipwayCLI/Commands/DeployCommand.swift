@@ -53,7 +53,11 @@ struct DeployCommand: AsyncParsableCommand {
                 events: { terminal.render($0) })
             deployer.slipwayVersion = SlipwayVersion.current
             try await audited("deploy", settings: settings, audit: audit, release: release) {
-                let report = try await deployer.run()
+                let report = try await GracefulStop.run(runner, command: "deploy", terminal: terminal) { stoppable in
+                    var deploying = deployer
+                    deploying.runner.stop = stoppable.stop
+                    return try await deploying.run()
+                }
                 if output.format == .json {
                     terminal.json(report)
                 } else {

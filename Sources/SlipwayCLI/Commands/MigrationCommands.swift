@@ -135,7 +135,8 @@ extension RunnerCommand {
         let command = Self.configuration.commandName ?? "?"
         try await terminal.reporting {
             try await audited(command, connection: connection, migrations: migrations, run: run, terminal: terminal) {
-                try await perform(makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal), terminal)
+                let runner = try makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                return try await GracefulStop.run(runner, command: command, terminal: terminal) { try await perform($0, terminal) }
             }
         }
     }
@@ -220,8 +221,8 @@ struct StartCommand: AsyncParsableCommand {
         let terminal = output.terminal
         try await terminal.reporting {
             try await audited("start", connection: connection, migrations: migrations, run: run, terminal: terminal) {
-                let record = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
-                    .start(files: files)
+                let runner = try makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                let record = try await GracefulStop.run(runner, command: "start", terminal: terminal) { try await $0.start(files: files) }
                 if output.format == .text {
                     terminal.line("next: point new clients at search_path=\(record.versionSchema), then `slipway complete`")
                 }
@@ -344,8 +345,10 @@ struct MigrateCommand: AsyncParsableCommand {
         let terminal = output.terminal
         try await terminal.reporting {
             try await audited("migrate", connection: connection, migrations: migrations, run: run, terminal: terminal) {
-                let records = try await makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
-                    .migrate(completeLast: complete)
+                let runner = try makeRunner(connection: connection, migrations: migrations, run: run, terminal: terminal)
+                let records = try await GracefulStop.run(runner, command: "migrate", terminal: terminal) {
+                    try await $0.migrate(completeLast: complete)
+                }
                 return records.map(\.name).joined(separator: ",")
             }
         }

@@ -35,7 +35,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 printError("sandbox running (pid \(getpid())); Ctrl-C stops it and removes \(cluster.baseDirectory)")
             }
             let stop = InterruptFlag()
-            let signals = SignalWatcher { stop.set() }
+            let signals = SignalWatcher { _ in stop.set() }
             defer { signals.stop() }
             while !stop.isSet { try? await Task.sleep(for: .milliseconds(100)) }
             await cluster.stop()
