@@ -39,9 +39,22 @@ struct KillResumeTests {
         return try JSONDecoder().decode(StatusJSON.self, from: Data(result.stdout.utf8))
     }
 
-    /// A scratch database with `orders` (identity key) and a migrations directory that backfills it.
+    /// Adds `fulfillment_status` (nullable, with a default) computed by `up` from `status`.
+    static let fulfillmentMigration = """
+        operations:
+          - add_column:
+              table: orders
+              column:
+                name: fulfillment_status
+                type: text
+                default: "'pending'"
+              up: CASE WHEN status = 'delivered' THEN 'completed' ELSE 'pending' END
+        """
+
+    /// A scratch database with `orders` (identity key) and a migrations directory with `migration` as
+    /// `0001_fulfillment.yaml`.
     static func ordersWithMigration(
-        label: String, rows: Int
+        label: String, rows: Int, migration: String = fulfillmentMigration
     ) async throws -> (db: ScratchDatabase, app: PostgresConnection, directory: String, migrations: String) {
         let db = try await ScratchDatabases.shared.make(label: label)
         let app = try await PostgresConnection.connect(db.app)
@@ -55,16 +68,7 @@ struct KillResumeTests {
         let directory = try CLI.temporaryDirectory()
         let migrations = directory + "/migrations"
         try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
-        try """
-            operations:
-              - add_column:
-                  table: orders
-                  column:
-                    name: fulfillment_status
-                    type: text
-                    default: "'pending'"
-                  up: CASE WHEN status = 'delivered' THEN 'completed' ELSE 'pending' END
-            """.write(toFile: migrations + "/0001_fulfillment.yaml", atomically: true, encoding: .utf8)
+        try migration.write(toFile: migrations + "/0001_fulfillment.yaml", atomically: true, encoding: .utf8)
         return (db, app, directory, migrations)
     }
 
