@@ -80,7 +80,35 @@ struct Backfill: Sendable {
             maxProbeLatencyMs: tuning.maxProbeLatencyMs, recheck: .milliseconds(max(1, tuning.throttleRecheckMs)))
     }
 
+    /// Runs the backfill to the end. A lost connection (server restart or crash, `pg_terminate_backend`,
+    /// network) ends it with a ``MigrationError`` that says so: every committed batch and its cursor are
+    /// kept, the batch in flight is rolled back, and `slipway resume` continues from the cursor.
     func run(_ session: PostgresConnection) async throws {
+        do {
+            try await walkTable(session)
+        } catch let error as PostgresError {
+            guard await Self.isConnectionLoss(error, session) else { throw error }
+            throw MigrationError(
+                .execution,
+                "lost the connection to the server during the backfill of \(table): \(error.description); "
+                    + "the batches committed so far and their cursor are kept, the batch in flight was rolled back",
+                hint: "once the server accepts connections again, `slipway resume` continues from the last committed batch; "
+                    + "`slipway status` shows how far it got",
+                underlying: error.detailedDescription)
+        }
+    }
+
+    /// Whether `error` means the server went away (restart, crash, terminated backend) rather than a failed
+    /// statement. libpq's "server closed the connection unexpectedly" can arrive before the session is marked
+    /// bad, without a SQLSTATE: it counts too.
+    static func isConnectionLoss(_ error: PostgresError, _ session: PostgresConnection) async -> Bool {
+        if error.code == .connectionClosed || error.code == .connectionFailed { return true }
+        if let state = error.sqlState { return [.adminShutdown, .crashShutdown, .cannotConnectNow].contains(state) }
+        return !(await session.isOpen) || error.message.contains("server closed the connection")
+            || error.message.contains("no connection to the server")
+    }
+
+    private func walkTable(_ session: PostgresConnection) async throws {
         let estimate = try await session.query(
             """
             SELECT greatest(c.reltuples, 0)::int8 AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -499,7 +527,8 @@ struct Backfill: Sendable {
         let lastKey = "ARRAY[" + spec.key.map { PostgresIdentifier.quote($0) + "::text" }.joined(separator: ", ") + "]"
         let targetRow = "(" + spec.key.map { "target." + PostgresIdentifier.quote($0) }.joined(separator: ", ") + ")"
         let batchRow = "(" + spec.key.map { "batch." + PostgresIdentifier.quote($0) }.joined(separator: ", ") + ")"
-        var conditions: [String] = []
+        // (operator, bound) pairs; each applies to the batch's SELECT and, repeated, to the UPDATE's target.
+        var conditions: [(String, String)] = []
         var parameters: [any PostgresEncodable] = []
         func bound(_ values: [String]) -> String {
             let placeholders = zip(values.indices, spec.keyTypes).map { index, type in "$\(parameters.count + index + 1)::\(type)" }
@@ -507,22 +536,26 @@ struct Backfill: Sendable {
             return "(" + placeholders.joined(separator: ", ") + ")"
         }
         if let cursor {
-            conditions.append("\(keyRow) > \(bound(cursor))")
+            conditions.append((">", bound(cursor)))
         } else if let lower = range.lower {
-            conditions.append("\(keyRow) >= \(bound(lower))")
+            conditions.append((">=", bound(lower)))
         }
         if let upper = range.upper {
-            conditions.append("\(keyRow) < \(bound(upper))")
+            conditions.append(("<", bound(upper)))
         } else if let ceiling {
-            conditions.append("\(keyRow) <= \(bound(ceiling))")
+            conditions.append(("<=", bound(ceiling)))
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.map { "\(keyRow) \($0.0) \($0.1)" }.joined(separator: " AND ")
+        // The same range on the UPDATE's side of the join: without it the planner may merge-join against an
+        // index scan of the key from the table's first row, so a batch would cost more the further the cursor
+        // is (a batch at row 800,000 of 1,000,000 read 810,001 index entries and took 4.7× as long).
+        let targetRange = conditions.map { " AND \(targetRow) \($0.0) \($0.1)" }.joined()
         let sql = """
             WITH batch AS (
                 SELECT \(keyList) FROM \(table) \(filter) ORDER BY \(keyList) LIMIT \(size)
             ), touched AS (
                 UPDATE \(table) AS target SET \(marker) = false FROM batch
-                WHERE \(targetRow) = \(batchRow) AND target.\(marker)
+                WHERE \(targetRow) = \(batchRow)\(targetRange) AND target.\(marker)
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM batch)::int8 AS scanned, (SELECT count(*) FROM touched)::int8 AS touched,
