@@ -116,6 +116,9 @@ public enum ChildProcess {
         return nil
     }
 
+    /// Whether the child has ended (reaping it if so).
+    public static func hasExited(_ pid: pid_t) -> Bool { exitStatusIfFinished(pid) != nil }
+
     private static func exitStatusIfFinished(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)

@@ -34,6 +34,12 @@ public final class LocalPostgres: Sendable {
     private let watchdogPID: pid_t
     private let controlDescriptor: Int32
     private let stopped = StopState()
+    /// The server command line (with the `setpriv` prefix as root), for ``restart(_:)``.
+    private let serverCommand: [String]
+    /// The `setpriv` prefix (empty when not root), for `pg_ctl`.
+    private let commandPrefix: [String]
+    /// Servers started by ``restart(_:)`` (children of this process), reaped by ``stop()``.
+    private let restarted = RestartedServers()
 
     /// Options for ``start(_:)``.
     public struct Options: Sendable {
@@ -49,7 +55,7 @@ public final class LocalPostgres: Sendable {
 
     private init(
         baseDirectory: String, port: Int, superuser: String, binaries: PostgresBinaries, serverVersion: Int,
-        watchdogPID: pid_t, controlDescriptor: Int32
+        watchdogPID: pid_t, controlDescriptor: Int32, serverCommand: [String], commandPrefix: [String]
     ) {
         self.baseDirectory = baseDirectory
         self.socketDirectory = baseDirectory
@@ -59,7 +65,12 @@ public final class LocalPostgres: Sendable {
         self.serverVersion = serverVersion
         self.watchdogPID = watchdogPID
         self.controlDescriptor = controlDescriptor
+        self.serverCommand = serverCommand
+        self.commandPrefix = commandPrefix
     }
+
+    /// The data directory.
+    public var dataDirectory: String { baseDirectory + "/data" }
 
     /// The superuser's connection to `database` over the private socket. Connecting may wait up to 60 s: a
     /// throwaway cluster shares the machine with whatever else runs (tests start many sessions at once on a
@@ -144,7 +155,8 @@ public final class LocalPostgres: Sendable {
 
             let cluster = LocalPostgres(
                 baseDirectory: base, port: 5432, superuser: "postgres", binaries: binaries,
-                serverVersion: (major ?? 0) * 10000, watchdogPID: watchdog, controlDescriptor: fds[1])
+                serverVersion: (major ?? 0) * 10000, watchdogPID: watchdog, controlDescriptor: fds[1],
+                serverCommand: server, commandPrefix: prefix)
             LiveClusters.shared.add(cluster)
 
             // Wait until it accepts connections.
@@ -181,6 +193,7 @@ public final class LocalPostgres: Sendable {
         guard stopped.markStopped() else { return }
         close(controlDescriptor)
         _ = await ChildProcess.waitForExit(watchdogPID, timeout: .seconds(30))
+        for pid in restarted.all { _ = await ChildProcess.waitForExit(pid, timeout: .seconds(5)) }
         LiveClusters.shared.remove(self)
     }
 
@@ -189,6 +202,57 @@ public final class LocalPostgres: Sendable {
         guard stopped.markStopped() else { return }
         close(controlDescriptor)
         _ = ChildProcess.waitForExitBlocking(watchdogPID, timeout: .seconds(10))
+    }
+
+    /// How ``restart(_:)`` stops the server (`pg_ctl stop -m …`).
+    public enum ShutdownMode: String, Sendable {
+        /// Sessions are terminated, a checkpoint is written: a clean restart.
+        case fast
+        /// Every server process quits at once, no checkpoint: to the data, a crash; the next start runs
+        /// crash recovery from the WAL.
+        case immediate
+    }
+
+    /// Stops the server with `pg_ctl stop -m <mode>` and starts it again on the same data directory, socket
+    /// and settings (as the `postgres` system user when running as root); returns once it accepts
+    /// connections again. Every session is cut, with SQLSTATE 57P01 (`fast`) or a lost connection
+    /// (`immediate`). The watchdog still stops the restarted server when this process ends.
+    ///
+    /// For tests of what clients do across a server restart: use a cluster of the test's own, not the
+    /// shared one of ``ScratchDatabases``.
+    ///
+    /// - Throws: ``LocalPostgresError`` `.startFailed` (with the server log) when it does not come back
+    ///   within `timeout`, or `pg_ctl stop` fails.
+    public func restart(_ mode: ShutdownMode = .fast, timeout: Duration = .seconds(60)) async throws {
+        guard !stopped.isStopped else {
+            throw LocalPostgresError(code: .startFailed, message: "the local PostgreSQL server was stopped; it cannot be restarted")
+        }
+        let stop = try await ChildProcess.run(
+            commandPrefix + [binaries.path("pg_ctl"), "stop", "-D", dataDirectory, "-m", mode.rawValue, "-w", "-t", "60"],
+            logPath: baseDirectory + "/pg_ctl.log")
+        guard stop.status == 0 else {
+            throw LocalPostgresError(
+                code: .startFailed, message: "pg_ctl stop -m \(mode.rawValue) failed (exit \(stop.status))", log: stop.output)
+        }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(serverCommand, outputPath: baseDirectory + "/postgres.log")
+        } catch {
+            throw LocalPostgresError(code: .startFailed, message: "could not start the server again: \(error)")
+        }
+        restarted.add(pid)
+        let deadline = ContinuousClock.now + timeout
+        var delay = Duration.milliseconds(5)
+        // Crash recovery after an immediate stop answers pings with "starting up" until it is done.
+        while PostgresConnection.ping(connection()) != .accepting {
+            if ChildProcess.hasExited(pid) || ContinuousClock.now > deadline {
+                throw LocalPostgresError(
+                    code: .startFailed, message: "the local PostgreSQL server did not come back after a restart; see its log with --verbose",
+                    log: log)
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .milliseconds(100))
+        }
     }
 
     /// The server's log so far.
@@ -202,18 +266,33 @@ public final class LocalPostgres: Sendable {
         "$@" </dev/null >>"$base/postgres.log" 2>&1 &
         pid=$!
         cat >/dev/null
+        # The server running now: this one, or one started by restart().
+        current=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
+        [ -n "$current" ] && [ "$current" != "$pid" ] && kill -INT "$current" 2>/dev/null
         kill -INT "$pid" 2>/dev/null
         n=0
         while [ -f "$data/postmaster.pid" ] && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
-        if [ -f "$data/postmaster.pid" ]; then kill -QUIT "$pid" 2>/dev/null; sleep 1; fi
+        if [ -f "$data/postmaster.pid" ]; then
+          [ -n "$current" ] && [ "$current" != "$pid" ] && kill -QUIT "$current" 2>/dev/null
+          kill -QUIT "$pid" 2>/dev/null; sleep 1
+        fi
         rm -rf "$base"
         """#
+}
+
+/// The server processes ``LocalPostgres/restart(_:)`` started.
+final class RestartedServers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: [pid_t] = []
+    func add(_ pid: pid_t) { lock.withLock { pids.append(pid) } }
+    var all: [pid_t] { lock.withLock { pids } }
 }
 
 /// Tracks whether a cluster was stopped.
 final class StopState: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
+    var isStopped: Bool { lock.withLock { stopped } }
     /// Returns true the first time only.
     func markStopped() -> Bool {
         lock.withLock {
