@@ -130,11 +130,18 @@ final class SummaryBox: @unchecked Sendable {
 struct Approach {
     var name: String
     var kind: Kind
-    enum Kind { case baseline, plainUpdate, handLoop, slipway(workers: Int, batchSize: Int, adaptive: Bool) }
+    enum Kind { case baseline, plainUpdate, handLoop, handLoopNulls, slipway(workers: Int, batchSize: Int, adaptive: Bool) }
+}
+
+/// The machine's 1-minute load average (`/proc/loadavg`), to state next to each figure.
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.map(String.init) ?? "?"
 }
 
 struct Result {
     var approach: String
+    var load: String
     var rows: Int
     var duration: Double
     var window: Workload.Window
@@ -174,6 +181,7 @@ func run(_ approach: Approach, rows: Int, rate: Int, cluster: LocalPostgres, adm
     try migration.write(toFile: directory + "/0001_fulfillment.yaml", atomically: true, encoding: .utf8)
     if case .plainUpdate = approach.kind { try await setup.unsafeExecuteRaw("ALTER TABLE items ADD COLUMN fulfillment text") }
     if case .handLoop = approach.kind { try await setup.unsafeExecuteRaw("ALTER TABLE items ADD COLUMN fulfillment text") }
+    if case .handLoopNulls = approach.kind { try await setup.unsafeExecuteRaw("ALTER TABLE items ADD COLUMN fulfillment text") }
 
     let workload = Workload()
     try await workload.start(configuration, sessions: 4, rate: rate, maxID: rows)
@@ -183,6 +191,7 @@ func run(_ approach: Approach, rows: Int, rate: Int, cluster: LocalPostgres, adm
         try await setup.query("SELECT pg_current_wal_lsn()::text AS l")[0].decode("l", as: String.self)
     }
     let walStart = try await lsn()
+    let loadAtStart = loadAverage()
     let started = ContinuousClock.now
     var duration = 0.0
     var note = ""
@@ -207,6 +216,21 @@ func run(_ approach: Approach, rows: Int, rate: Int, cluster: LocalPostgres, adm
             last = maxID
         }
         duration = seconds(ContinuousClock.now - started)
+    case .handLoopNulls:
+        // The loop most often found in runbooks: fill the rows still NULL, 10,000 at a time, each batch its own
+        // transaction, until a batch comes back short. No index on the new column, no trigger, no pause.
+        while true {
+            let updated = try await setup.query(
+                """
+                WITH filled AS (
+                    UPDATE items SET fulfillment = \(unsafeRaw: upExpression)
+                    WHERE id IN (SELECT id FROM items WHERE fulfillment IS NULL LIMIT 10000) RETURNING 1
+                )
+                SELECT count(*)::int8 AS n FROM filled
+                """)[0].decode("n", as: Int.self)
+            if updated < 10000 { break }
+        }
+        duration = seconds(ContinuousClock.now - started)
     case .slipway(let workers, let batchSize, let adaptive):
         let summary = SummaryBox()
         var runner = MigrationRunner(
@@ -220,9 +244,12 @@ func run(_ approach: Approach, rows: Int, rate: Int, cluster: LocalPostgres, adm
         _ = try await runner.start()
         let whole = seconds(ContinuousClock.now - started)
         duration = (summary.event?.durationMs ?? whole * 1000) / 1000
+        let figures = summary.event?.figures ?? [:]
         note = String(format: "whole `start` %.1f s", whole)
+            + "; \(figures["batches"] ?? "?") batches, throttled \(figures["throttled_s"] ?? "?") s"
     }
     let walEnd = try await lsn()
+    let load = "\(loadAtStart)→\(loadAverage())"
     // Statements the approach blocked finish after it: give them 2 s, then count every statement that started
     // before the approach ended.
     let end = await workload.elapsed()
@@ -243,7 +270,7 @@ func run(_ approach: Approach, rows: Int, rate: Int, cluster: LocalPostgres, adm
     await setup.close()
     try await admin.unsafeExecuteRaw("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
     try? FileManager.default.removeItem(atPath: directory)
-    return Result(approach: approach.name, rows: rows, duration: duration, window: window, walBytes: walBytes, wrong: wrong, note: note)
+    return Result(approach: approach.name, load: load, rows: rows, duration: duration, window: window, walBytes: walBytes, wrong: wrong, note: note)
 }
 
 func ms(_ value: Double) -> String { value < 10 ? String(format: "%.2f ms", value) : String(format: "%.1f ms", value) }
@@ -262,7 +289,8 @@ let admin = try await PostgresConnection.connect(cluster.connection())
 let settings = try await admin.query(
     """
     SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) AS s FROM pg_settings
-    WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'max_wal_size', 'work_mem')
+    WHERE name IN ('shared_buffers', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'max_wal_size', 'work_mem',
+                   'checkpoint_timeout', 'autovacuum', 'effective_cache_size', 'random_page_cost')
     """)[0].decode("s", as: String.self)
 let version = try await admin.query("SELECT current_setting('server_version') AS v")[0].decode("v", as: String.self)
 var report: [String] = []
@@ -274,7 +302,8 @@ if mode == "compare" {
     let approaches = [
         Approach(name: "baseline (no migration, 10 s)", kind: .baseline),
         Approach(name: "plain UPDATE", kind: .plainUpdate),
-        Approach(name: "hand-written batched loop (1,000 keys)", kind: .handLoop),
+        Approach(name: "hand-written keyset loop (1,000 keys)", kind: .handLoop),
+        Approach(name: "hand-written loop (IN (SELECT id ... IS NULL LIMIT 10000))", kind: .handLoopNulls),
         Approach(name: "Slipway default (1 worker, adaptive from 1,000)", kind: .slipway(workers: 1, batchSize: 1000, adaptive: true)),
         Approach(name: "Slipway 2 workers (adaptive)", kind: .slipway(workers: 2, batchSize: 1000, adaptive: true)),
         Approach(name: "Slipway --workers 2 --batch-size 20000 (fixed)", kind: .slipway(workers: 2, batchSize: 20000, adaptive: false)),
@@ -283,8 +312,8 @@ if mode == "compare" {
     report.append("Backfill benchmark: \(rows) rows, workload \(rate) statements/s from 4 sessions (1/3 point reads, 1/3 updates, 1/3 inserts)")
     report.append("PostgreSQL \(version): \(settings)")
     report.append("")
-    report.append("| approach | rows/s | duration | workload p50 | p99 | max | failed | longest lock wait | WAL | wrong rows | note |")
-    report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    report.append("| approach | rows/s | duration | workload p50 | p99 | max | failed | longest lock wait | WAL | wrong rows | load (1 min, start→end) | note |")
+    report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for (index, approach) in approaches.enumerated() {
         FileHandle.standardError.write(Data("running \(approach.name)…\n".utf8))
         let result = try await run(approach, rows: rows, rate: rate, cluster: cluster, admin: admin, index: index)
@@ -294,7 +323,7 @@ if mode == "compare" {
         let isBaseline = { if case .baseline = approach.kind { return true } else { return false } }()
         let line = "| \(approach.name) | \(isBaseline ? "—" : String(Int(Double(rows) / max(result.duration, 0.001)))) | "
             + String(format: "%.1f s", result.duration) + " | \(ms(result.window.p50)) | \(ms(result.window.p99)) | \(ms(result.window.max)) | "
-            + "\(result.window.failures) | \(ms(result.window.longestLockWaitMs)) | \(mb(result.walBytes)) | \(result.wrong.map(String.init) ?? "—") | \(result.note) |"
+            + "\(result.window.failures) | \(ms(result.window.longestLockWaitMs)) | \(mb(result.walBytes)) | \(result.wrong.map(String.init) ?? "—") | \(result.load) | \(result.note) |"
         report.append(line)
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
@@ -305,10 +334,11 @@ if mode == "compare" {
     let sizes = arguments.dropFirst(2).compactMap { Int($0) }
     report.append("Backfill scaling: workload 400 statements/s from 4 sessions; PostgreSQL \(version): \(settings)")
     report.append("")
-    report.append("| rows | Slipway default rows/s | Slipway --workers 2 rows/s | plain UPDATE rows/s |")
-    report.append("|---:|---:|---:|---:|")
+    report.append("| rows | Slipway default rows/s | Slipway --workers 2 rows/s | plain UPDATE rows/s | load (1 min, start→end of each) |")
+    report.append("|---:|---:|---:|---:|---|")
     for size in sizes {
         var cells: [String] = []
+        var loads: [String] = []
         for (index, approach) in [
             Approach(name: "default", kind: .slipway(workers: 1, batchSize: 1000, adaptive: true)),
             Approach(name: "2 workers", kind: .slipway(workers: 2, batchSize: 1000, adaptive: true)),
@@ -317,9 +347,10 @@ if mode == "compare" {
             FileHandle.standardError.write(Data("running \(approach.name) on \(size) rows…\n".utf8))
             let result = try await run(approach, rows: size, rate: 400, cluster: cluster, admin: admin, index: 10 + index)
             cells.append(String(Int(Double(size) / max(result.duration, 0.001))))
-            FileHandle.standardError.write(Data("  \(cells.last ?? "") rows/s, wrong \(result.wrong ?? 0)\n".utf8))
+            loads.append(result.load)
+            FileHandle.standardError.write(Data("  \(cells.last ?? "") rows/s, wrong \(result.wrong ?? 0), load \(result.load) \(result.note)\n".utf8))
         }
-        report.append("| \(size) | " + cells.joined(separator: " | ") + " |")
+        report.append("| \(size) | " + cells.joined(separator: " | ") + " | " + loads.joined(separator: ", ") + " |")
     }
     try report.joined(separator: "\n").write(toFile: output + "/backfill-scale.md", atomically: true, encoding: .utf8)
 }
