@@ -378,7 +378,12 @@ extension VersionPlanner {
             attach.append("ALTER TABLE \(table) ADD CONSTRAINT \(PostgresIdentifier.quote(unique.name)) UNIQUE USING INDEX \(PostgresIdentifier.quote(unique.name))")
         }
         // Complete (after the trigger and the old column are dropped, in the same transaction).
-        copy.swap = ["ALTER TABLE \(table) RENAME COLUMN \(quotedNew) TO \(PostgresIdentifier.quote(op.column))"] + renames + attach + copy.swap
+        // Index columns keep the name they were built with: rename them with the column, so no index says
+        // `_slipway_new_…` (pg_dump would not show it, \d and the catalog do).
+        let indexColumns = copy.indexes.isEmpty
+            ? [] : [Self.renameIndexColumnsSQL(schema: schema, table: info.name, from: newPhysical, to: op.column)]
+        copy.swap = ["ALTER TABLE \(table) RENAME COLUMN \(quotedNew) TO \(PostgresIdentifier.quote(op.column))"] + renames + attach
+            + indexColumns + copy.swap
         return copy
     }
 }
