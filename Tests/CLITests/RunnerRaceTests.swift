@@ -10,7 +10,7 @@ struct RunnerRaceTests {
     @Test func twoRunnersStartedAtOnceOneProceedsTheOtherIsRefused() async throws {
         let (db, app, directory, migrations) = try await KillResumeTests.ordersWithMigration(label: "race_two", rows: 20000)
         let url = db.appConnectionString
-        let arguments = ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "20"]
+        let arguments = ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "100"]
         let first = try spawnSlipway(arguments, outputPath: directory + "/a.out")
         let second = try spawnSlipway(arguments, outputPath: directory + "/b.out")
         let codes = [
@@ -40,11 +40,16 @@ struct RunnerRaceTests {
             ["deploy", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "20"],
             outputPath: directory + "/deploy.out")
         #expect(await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 }, "\(output(directory + "/deploy.out"))")
+        // Paused, the deploy's start keeps the lock however slow this machine is.
+        let pause = try await CLI.run(["backfill", "pause", "--url", url])
+        #expect(pause.status == 0, "\(pause.stdout)\n\(pause.stderr)")
         // Without --wait: refused while the deploy's start holds the lock.
         let refused = try await CLI.run(["rollback", "--url", url, "--migrations-dir", migrations])
         #expect(refused.status == 7, "\(refused.stdout)\n\(refused.stderr)")
         #expect(refused.stderr.contains("another Slipway runner holds the migration lock"), "\(refused.stderr)")
         // With --wait: it takes the lock the moment the deploy lets go of it (between start and complete, or after).
+        let resume = try await CLI.run(["backfill", "resume", "--url", url])
+        #expect(resume.status == 0, "\(resume.stdout)\n\(resume.stderr)")
         let rollback = try await CLI.run(["rollback", "--wait", "--url", url, "--migrations-dir", migrations])
         let deployCode = await ChildProcess.waitForExit(deploy, timeout: .seconds(120))
         let deployText = output(directory + "/deploy.out")
@@ -77,7 +82,7 @@ struct RunnerRaceTests {
         let (db, app, directory, migrations) = try await KillResumeTests.ordersWithMigration(label: "race_plan", rows: 20000)
         let url = db.appConnectionString
         let start = try spawnSlipway(
-            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "20"],
+            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "100"],
             outputPath: directory + "/start.out")
         #expect(await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 })
         let next = migrations + "/0002_customer_index.yaml"

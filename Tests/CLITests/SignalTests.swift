@@ -17,7 +17,7 @@ struct SignalTests {
         let writer = try await LedgerWriter.start(db.app, originalRows: rows)
         let log = directory + "/start.out"
         let pid = try spawnSlipway(
-            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "30"], outputPath: log)
+            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "100"], outputPath: log)
         let progressed = await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 }
         kill(pid, signalNumber)
         let code = await ChildProcess.waitForExit(pid, timeout: .seconds(30))
@@ -103,7 +103,7 @@ struct SignalTests {
         let (db, app, directory, migrations) = try await KillResumeTests.ordersWithMigration(label: "signal_deploy", rows: 20000)
         let url = db.appConnectionString
         let log = directory + "/deploy.out"
-        let arguments = ["deploy", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "30"]
+        let arguments = ["deploy", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "100"]
         let pid = try spawnSlipway(arguments, outputPath: log)
         #expect(await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 }, "\(output(log))")
         kill(pid, SIGTERM)
@@ -127,7 +127,7 @@ struct SignalTests {
         let url = db.appConnectionString
         let log = directory + "/start.out"
         let pid = try spawnSlipway(
-            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "500", "--batch-pause", "10",
+            ["start", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "200",
              "--workers", "2"], outputPath: log)
         #expect(await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 }, "\(output(log))")
         kill(pid, SIGINT)
