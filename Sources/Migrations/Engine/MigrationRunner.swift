@@ -426,10 +426,19 @@ public struct MigrationRunner: Sendable {
         // Raw SQL earlier in the version may create types or sequences the later operations use: then the
         // types and defaults are left to the DDL itself.
         var afterRawSQL = false
+        /// table → logical name → physical name of the columns renamed earlier in the version: `up`/`down` name
+        /// them by their logical names, as the triggers do.
+        var renamed: [String: [String: String]] = [:]
         for file in files {
             for located in file.operations {
                 let origin = "\(located.location.file):\(located.location.line) \(located.keyPath)"
                 if case .sql = located.operation { afterRawSQL = true }
+                if case .renameColumn(let op) = located.operation {
+                    let physical = renamed[op.table]?.removeValue(forKey: op.from) ?? op.from
+                    if tables[op.table]?.column(physical) != nil, tables[op.table]?.column(op.to) == nil {
+                        renamed[op.table, default: [:]][op.to] = physical
+                    }
+                }
                 var checks: [(expression: String, table: String, column: String, type: String?, isUp: Bool, source: String?)] = []
                 // Column types and defaults, parsed before any DDL (`SELECT NULL::type`, `SELECT (default)::type`).
                 var columns: [(name: String, type: String, defaultValue: String?)] = []
@@ -553,7 +562,12 @@ public struct MigrationRunner: Sendable {
                 }
                 for check in checks {
                     let cast = check.type.map { "::\($0)" } ?? ""
-                    let source = check.source ?? PostgresIdentifier.qualified(schema, check.table)
+                    var source = check.source ?? PostgresIdentifier.qualified(schema, check.table)
+                    if check.source == nil, let logical = renamed[check.table], !logical.isEmpty {
+                        let aliases = logical.sorted { $0.key < $1.key }
+                            .map { "\(PostgresIdentifier.quote($0.value)) AS \(PostgresIdentifier.quote($0.key))" }
+                        source = "(SELECT *, \(aliases.joined(separator: ", ")) FROM \(source)) AS \(PostgresIdentifier.quote(check.table))"
+                    }
                     do {
                         // Parsed and planned (so names and types are checked), never executed, always rolled back.
                         try await session.unsafeExecuteRaw("BEGIN")

@@ -75,6 +75,12 @@ enum RuntimeSQL {
 
         // Old clients see the physical columns as they were: everything but Slipway's own columns.
         let oldColumns = table.columns.map(\.name).filter { !$0.hasPrefix("_slipway_") }
+        // `up` names columns by their logical names (the format), so a column renamed in this version is also
+        // known under its new name, unless that name is another column's old one.
+        let oldVariables = oldColumns.map { ($0, $0) }
+            + spec.renames.sorted { $0.key < $1.key }.compactMap { physical, logical -> (String, String)? in
+                oldColumns.contains(physical) && !oldColumns.contains(logical) ? (logical, physical) : nil
+            }
         // New clients see renamed, added and remaining columns under their logical names.
         var newColumns: [(variable: String, physical: String)] = []
         for column in table.columns.map(\.name) {
@@ -134,7 +140,7 @@ enum RuntimeSQL {
         // Pending `up` values first: a `down` of the same row (an alter_column copy) reads them.
         var newBlock = ""
         if !pending.isEmpty {
-            let computeOld = block(oldColumns.map { ($0, $0) }, pending).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+            let computeOld = block(oldVariables, pending).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             newBlock += """
                   IF TG_OP = 'UPDATE' THEN
                     IF OLD.\(PostgresIdentifier.quote(VersionPlanner.needsBackfillColumn)) THEN
@@ -157,7 +163,7 @@ enum RuntimeSQL {
               IF slipway_writer = \(PostgresIdentifier.quoteLiteral(spec.versionSchema)) THEN
             \(newBlock)
               ELSE
-            \(block(oldColumns.map { ($0, $0) }, oldBranch))
+            \(block(oldVariables, oldBranch))
               END IF;
             \(marker)  RETURN NEW;
             END
