@@ -34,10 +34,10 @@ struct RunnerRaceTests {
     /// `deploy` and `rollback --wait` racing: exactly one wins, the other fails with a clear message, and the
     /// database is in the winner's end state (completed, or rolled back).
     @Test func deployRacingRollbackEndsInOneConsistentState() async throws {
-        let (db, app, directory, migrations) = try await KillResumeTests.ordersWithMigration(label: "race_deploy", rows: 8000)
+        let (db, app, directory, migrations) = try await KillResumeTests.ordersWithMigration(label: "race_deploy", rows: 20000)
         let url = db.appConnectionString
         let deploy = try spawnSlipway(
-            ["deploy", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "20"],
+            ["deploy", "--url", url, "--migrations-dir", migrations, "--batch-size", "200", "--batch-pause", "100"],
             outputPath: directory + "/deploy.out")
         #expect(await waitForStatus(url, migrations) { ($0.migrations.backfills.first?.rowsDone ?? 0) > 0 }, "\(output(directory + "/deploy.out"))")
         // Paused, the deploy's start keeps the lock however slow this machine is.
