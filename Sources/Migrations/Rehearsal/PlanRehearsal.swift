@@ -364,13 +364,17 @@ public struct PlanRehearsal: Sendable {
 /// Catches `CREATE INDEX CONCURRENTLY` holding its table lock: a *holder* session keeps an old snapshot
 /// open, so every build waits for it after taking SHARE UPDATE EXCLUSIVE; a *sampler* session polls
 /// `pg_locks` and, when a session waits on the holder, records its table locks and query, then lets the
-/// holder take a fresh snapshot. Nothing else waits for snapshots, so no other statement is slowed.
+/// holder go. Nothing else waits for snapshots, so no other statement is slowed.
+///
+/// Two holders take turns: the next one takes its snapshot before the caught one commits, so there is never a
+/// moment without an old snapshot for the next build to wait for. Only sessions waiting on one of the two
+/// holders are sampled (not, say, another database's builds on the same server).
 actor CICSampler {
     let admin: ConnectionConfiguration
     let schema: String
     private(set) var samples: [PlanRehearsal.Sample] = []
     private var task: Task<Void, Never>?
-    private var holder: PostgresConnection?
+    private var holders: [PostgresConnection] = []
     private var sampler: PostgresConnection?
 
     init(admin: ConnectionConfiguration, schema: String) {
@@ -381,10 +385,13 @@ actor CICSampler {
     var count: Int { samples.count }
 
     func start() async throws {
-        let holder = try await PostgresConnection.connect(admin.with("application_name", "slipway rehearsal snapshot holder"))
+        let holders = [
+            try await PostgresConnection.connect(admin.with("application_name", "slipway rehearsal snapshot holder")),
+            try await PostgresConnection.connect(admin.with("application_name", "slipway rehearsal snapshot holder")),
+        ]
         let sampler = try await PostgresConnection.connect(admin.with("application_name", "slipway rehearsal sampler"))
-        try await holder.unsafeExecuteRaw("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
-        self.holder = holder
+        try await holders[0].unsafeExecuteRaw("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
+        self.holders = holders
         self.sampler = sampler
         task = Task { await self.loop() }
     }
@@ -392,8 +399,9 @@ actor CICSampler {
     private func record(_ sample: PlanRehearsal.Sample) { samples.append(sample) }
 
     private func loop() async {
-        guard let holder, let sampler else { return }
-        let holderPID = Int(holder.backendPID)
+        guard holders.count == 2, let sampler else { return }
+        let holderPIDs = holders.map { Int($0.backendPID) }
+        var current = 0
         while !Task.isCancelled {
             do {
                 let result = try await sampler.query(
@@ -406,8 +414,10 @@ actor CICSampler {
                               AND n.nspname = \(schema)
                             GROUP BY 1) s) AS locks
                     FROM pg_stat_activity a
-                    WHERE a.pid <> pg_backend_pid() AND a.pid <> \(holderPID)
-                      AND EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = a.pid AND w.locktype = 'virtualxid' AND NOT w.granted)
+                    WHERE a.pid <> pg_backend_pid() AND a.pid <> \(holderPIDs[0]) AND a.pid <> \(holderPIDs[1])
+                      AND EXISTS (
+                        SELECT 1 FROM pg_locks w JOIN pg_locks h ON h.locktype = 'virtualxid' AND h.virtualxid = w.virtualxid AND h.granted
+                        WHERE w.pid = a.pid AND w.locktype = 'virtualxid' AND NOT w.granted AND h.pid IN (\(holderPIDs[0]), \(holderPIDs[1])))
                     """)
                 if !result.isEmpty {
                     for row in result {
@@ -415,7 +425,10 @@ actor CICSampler {
                             query: (try? row.decode("query", as: String.self)) ?? "",
                             locks: PlanRehearsal.strongest(json: (try? row.decode("locks", as: String.self)) ?? "{}")))
                     }
-                    try await holder.unsafeExecuteRaw("COMMIT; BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
+                    let next = 1 - current
+                    try await holders[next].unsafeExecuteRaw("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1")
+                    try await holders[current].unsafeExecuteRaw("COMMIT")
+                    current = next
                 }
                 try await Task.sleep(for: .milliseconds(3))
             } catch {
@@ -428,7 +441,7 @@ actor CICSampler {
     func stop() async {
         task?.cancel()
         _ = await task?.value
-        if let holder {
+        for holder in holders {
             _ = try? await holder.unsafeExecuteRaw("ROLLBACK")
             await holder.close()
         }
