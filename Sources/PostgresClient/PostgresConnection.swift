@@ -336,9 +336,11 @@ public actor PostgresConnection {
         fields.message = scrub(fields.message)
         fields.detail = fields.detail.map(scrub)
         if fields.sqlState.code.isEmpty {
-            // No SQLSTATE: libpq's own error (usually the connection was lost).
+            // No SQLSTATE: libpq's own error (usually the connection was lost). libpq may report a closed server
+            // connection before it marks the session bad, so its message counts too.
             let message = scrub(Self.firstLines(PQresultErrorMessage(result)))
-            let closed = PQstatus(handle) != CONNECTION_OK
+            let closed = PQstatus(handle) != CONNECTION_OK || message.contains("server closed the connection")
+                || message.contains("no connection to the server")
             return PostgresError(
                 code: closed ? .connectionClosed : .protocolViolation,
                 message: closed ? "connection lost: \(message)" : message, statement: statement, origin: origin)

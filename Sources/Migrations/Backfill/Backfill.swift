@@ -99,13 +99,12 @@ struct Backfill: Sendable {
     }
 
     /// Whether `error` means the server went away (restart, crash, terminated backend) rather than a failed
-    /// statement. libpq's "server closed the connection unexpectedly" can arrive before the session is marked
-    /// bad, without a SQLSTATE: it counts too.
+    /// statement. PostgresClient reports a lost connection as `.connectionClosed`, also when libpq says so
+    /// before it marks the session bad.
     static func isConnectionLoss(_ error: PostgresError, _ session: PostgresConnection) async -> Bool {
         if error.code == .connectionClosed || error.code == .connectionFailed { return true }
         if let state = error.sqlState { return [.adminShutdown, .crashShutdown, .cannotConnectNow].contains(state) }
-        return !(await session.isOpen) || error.message.contains("server closed the connection")
-            || error.message.contains("no connection to the server")
+        return !(await session.isOpen)
     }
 
     private func walkTable(_ session: PostgresConnection) async throws {
